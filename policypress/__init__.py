@@ -1,0 +1,1 @@
+"""policypress: privacy and cookie policies from Markdown in git."""

@@ -1,0 +1,96 @@
+"""The `policypress` command: check sources without building, build without half-written sites."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .core.load import load_site
+from .core.problems import format_problems
+
+
+class UsageError(Exception):
+    """A problem with the command line or mkdocs.yml: printed without a traceback."""
+
+
+def site_settings(config_file: Path) -> tuple[Path, list[str], str]:
+    """docs_dir, languages and default language, read the way MkDocs reads mkdocs.yml."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError, PluginError
+
+    from .plugins.policy import i18n_languages
+
+    if not config_file.is_file():
+        raise UsageError(f"{config_file}: no such file; expected the site's mkdocs.yml (use -f to name another)")
+    # MkDocs logs its own config warnings; the command reports only policy problems.
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    try:
+        config = load_config(str(config_file))
+        plugin = config.plugins.get("policypress")
+        name = plugin.config.i18n_plugin if plugin is not None else "i18n"
+        languages, default = i18n_languages(config, name)
+    except (ConfigurationError, PluginError) as error:
+        raise UsageError(f"{config_file}: {error}") from None
+    return Path(config.docs_dir), languages, default
+
+
+def check(config_file: Path) -> int:
+    docs_dir, languages, default = site_settings(config_file)
+    result = load_site(docs_dir, languages, default, root=config_file.resolve().parent)
+    if result.problems:
+        print(format_problems(result.problems), file=sys.stderr)
+        return 1
+    count = len(result.site.policies)
+    print(f"policypress: {count} polic{'y' if count == 1 else 'ies'} in {len(languages)} languages, no problems")
+    return 0
+
+
+def build(config_file: Path, site_dir: Path) -> int:
+    """A strict build into a fresh folder, moved into place only when it succeeded, so a failed
+    build never replaces (or half-overwrites) the last good site."""
+    if not config_file.is_file():
+        raise UsageError(f"{config_file}: no such file; expected the site's mkdocs.yml (use -f to name another)")
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    try:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(staging)]
+        if subprocess.run(command, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}).returncode != 0:
+            print(f"policypress: build failed; {site_dir} was left as it was", file=sys.stderr)
+            return 1
+        previous = site_dir.with_name(f".site-old-{os.getpid()}")
+        if site_dir.exists():
+            site_dir.rename(previous)
+        staging.rename(site_dir)
+        shutil.rmtree(previous, ignore_errors=True)
+        print(f"policypress: site built into {site_dir}")
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policypress", description=__doc__)
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate every policy source and print all problems (exit 1 if any)")
+    build_parser = commands.add_parser("build", help="strict build; the site folder is replaced only on success")
+    build_parser.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return check(args.config_file)
+        return build(args.config_file, args.site_dir)
+    except UsageError as error:
+        print(f"policypress: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Read a Markdown source: split off the YAML front matter and remember where each field was.
+
+This is the one front-matter parser of policypress. It differs from PyYAML's defaults
+on purpose, so that editors get clear errors instead of silent surprises:
+
+* dates stay text, so an impossible date such as 2026-02-30 is reported by the schema
+  with its field name (PyYAML would raise a bare ValueError; MkDocs drops the whole
+  front matter without a word);
+* only `true`/`false` are booleans (YAML 1.2), so the country code `NO` stays Norway;
+* a key written twice in one mapping is an error, not a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem, field_path
+
+# The same delimiters MkDocs accepts (mkdocs.utils.meta.YAML_RE), so both read the same block.
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|$)", re.S)
+
+Loc = tuple[str | int, ...]
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader without timestamps and with YAML 1.2 booleans."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class Source:
+    """A Markdown file split into front matter (validated later) and body."""
+
+    path: Path
+    shown: str  # the path as it appears in messages
+    meta: dict[str, Any] | None
+    body: str
+    lines: dict[Loc, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of a field, or of its closest parent that exists in the file."""
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), None)
+
+
+def read_source(path: Path, shown: str) -> Source:
+    """Read one Markdown file; syntax problems are collected on the Source, never raised."""
+    text = path.read_text(encoding="utf-8-sig")
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        return Source(path, shown, None, text)
+    body = text[match.end():]
+    source = Source(path, shown, None, body)
+    # Line 1 is the opening '---'; YAML's own line 0 is the file's line 2.
+    meta, lines, problems = _load_yaml(match.group(1), first_line=2, shown=shown)
+    source.lines = lines
+    source.problems.extend(problems)
+    if problems:
+        return source
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        source.problems.append(
+            Problem(shown, 2, "", f"expected the front matter to be a mapping of keys to values, found {type(meta).__name__}")
+        )
+        return source
+    source.meta = meta
+    return source
+
+
+def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
+    loader = _FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {(): first_line}, []
+        lines: dict[Loc, int] = {}
+        problems: list[Problem] = []
+        _index_lines(node, (), lines, problems, first_line, shown)
+        if problems:
+            return None, lines, problems
+        return loader.construct_document(node), lines, []
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        what = error.problem or "invalid YAML"
+        context = f" ({error.context})" if error.context else ""
+        column = f", column {mark.column + 1}" if mark else ""
+        return None, {}, [Problem(shown, line, "", f"YAML syntax error{column}: {what}{context}")]
+    except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
+        return None, {}, [Problem(shown, first_line, "", f"YAML syntax error: {error}")]
+    finally:
+        loader.dispose()
+
+
+def _index_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], first: int, shown: str) -> None:
+    """Record the line of every value and catch keys written twice."""
+    lines[loc] = first + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            line = first + key_node.start_mark.line
+            if key in seen:
+                problems.append(
+                    Problem(shown, line, field_path((*loc, key)), f"key {key!r} is written twice (first on line {seen[key]}); keep one")
+                )
+                continue
+            seen[key] = line
+            _index_lines(value_node, (*loc, key), lines, problems, first, shown)
+            # A key's own line is more useful than the value's for block values.
+            lines[(*loc, key)] = line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*loc, index), lines, problems, first, shown)

@@ -1,0 +1,211 @@
+"""Find the policy sources in a docs folder, validate them and build the `Site` model.
+
+A page is a policy when its front matter has `policy:`. Other pages are left alone,
+except when they carry policy fields without `policy:` (a typo would otherwise turn a
+policy into an unchecked page).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .frontmatter import Source, read_source
+from .model import Cookie, DataCategory, Policy, Purpose, Recipient, Register, Revision, RevisionText, Site, merge
+from .problems import Problem, display_path
+from .schema import (
+    PAGE_KEYS,
+    POLICY_KEYS,
+    CookieText,
+    DataCategoryText,
+    PolicySource,
+    PurposeText,
+    RecipientText,
+    TranslationSource,
+)
+from .types import nearest
+from .validate import check_register, check_schema, check_translation
+
+
+@dataclass
+class LoadResult:
+    site: Site
+    problems: list[Problem] = field(default_factory=list)
+
+
+def language_of(path: PurePosixPath, languages: Sequence[str], default: str) -> tuple[str, PurePosixPath]:
+    """`privacy/index.en.md` -> ('en', 'privacy/index.md'); no suffix means the default language
+    (the rule of mkdocs-static-i18n's suffix structure)."""
+    parts = path.name.split(".")
+    if len(parts) >= 3 and parts[-2] in languages:
+        return parts[-2], path.with_name(".".join(parts[:-2] + parts[-1:]))
+    return default, path
+
+
+def policy_files(docs_dir: Path, exclude: Sequence[str] = ()) -> list[Path]:
+    """Markdown files MkDocs would render (hidden folders and files skipped), in stable order."""
+    found = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        relative = path.relative_to(docs_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if any(relative.is_relative_to(folder) for folder in exclude):
+            continue
+        found.append(path)
+    return found
+
+
+def load_site(
+    docs_dir: Path,
+    languages: Sequence[str],
+    default_language: str,
+    *,
+    root: Path | None = None,
+) -> LoadResult:
+    """Read every policy under `docs_dir`. Policies with problems are left out of the site;
+    the problems say why. `root` is what paths in messages are relative to."""
+    root = root or docs_dir.parent
+    problems: list[Problem] = []
+    # policy id -> language -> source
+    grouped: dict[str, dict[str, Source]] = defaultdict(dict)
+    stems: dict[tuple[str, str], PurePosixPath] = {}
+
+    for path in policy_files(docs_dir):
+        relative = PurePosixPath(path.relative_to(docs_dir).as_posix())
+        language, stem = language_of(relative, languages, default_language)
+        source = read_source(path, display_path(path, root))
+        problems += source.problems
+        if source.meta is None:
+            continue
+        policy_id = source.meta.get("policy")
+        if policy_id is None:
+            problems += _stray_policy_fields(source)
+            continue
+        if not isinstance(policy_id, str):
+            # Without a usable id the file cannot be paired with its translations.
+            problems += check_schema(source, PolicySource)[1] or [Problem(source.shown, None, "policy", "expected an id")]
+            continue
+        if language in grouped[policy_id]:
+            first = grouped[policy_id][language]
+            problems.append(Problem(source.shown, source.line_of(("policy",)), "policy",
+                                    f"expected each policy once per language, found policy {policy_id!r} "
+                                    f"in {language} also in {first.shown}; give one of them another id"))
+            continue
+        grouped[policy_id][language] = source
+        stems[(policy_id, language)] = stem
+
+    policies: dict[str, Policy] = {}
+    for policy_id, sources in grouped.items():
+        policy, found = _load_policy(policy_id, sources, stems, languages, default_language, docs_dir, root)
+        problems += found
+        if policy is not None:
+            policies[policy_id] = policy
+
+    site = Site(tuple(languages), default_language, policies)
+    return LoadResult(site, sorted(set(problems)))
+
+
+def _stray_policy_fields(source: Source) -> list[Problem]:
+    """A page without `policy:` that still has policy fields, or near spellings of them."""
+    keys = [k for k in source.meta or {} if isinstance(k, str) and k not in PAGE_KEYS and k != "title"]
+    problems = []
+    for key in keys:
+        guess = key if key in POLICY_KEYS else nearest(key, [*POLICY_KEYS, "policy"])
+        if guess is None:
+            continue
+        spelling = "" if guess == key else f"unknown key {key!r}; did you mean {guess!r}? "
+        problems.append(Problem(source.shown, source.line_of((key,)), "policy" if guess == key else key,
+                                f"{spelling}this page has policy fields but no 'policy: <id>' line, so it is "
+                                f"not checked or versioned; expected 'policy: <id>' on a policy page"))
+    return problems[:1]
+
+
+def _load_policy(
+    policy_id: str,
+    sources: dict[str, Source],
+    stems: dict[tuple[str, str], PurePosixPath],
+    languages: Sequence[str],
+    default_language: str,
+    docs_dir: Path,
+    root: Path,
+) -> tuple[Policy | None, list[Problem]]:
+    problems: list[Problem] = []
+    default = sources.get(default_language)
+    if default is None:
+        language, any_source = next(iter(sources.items()))
+        stem = stems[(policy_id, language)]
+        expected = display_path(docs_dir / _with_language(stem, default_language, default_language), root)
+        problems.append(Problem(any_source.shown, None, "",
+                                f"policy {policy_id!r} is missing in the default language ({default_language}); expected {expected}"))
+        # Still validate what exists so its own problems are reported in this same run.
+        for language, source in sources.items():
+            problems += check_schema(source, TranslationSource)[1]
+        return None, problems
+
+    doc, found = check_schema(default, PolicySource)
+    problems += found + check_register(default)
+
+    default_stem = stems[(policy_id, default_language)]
+    translations: dict[str, TranslationSource] = {}
+    for language in languages:
+        if language == default_language:
+            continue
+        source = sources.get(language)
+        if source is None:
+            expected = display_path(docs_dir / _with_language(default_stem, language, default_language), root)
+            problems.append(Problem(default.shown, None, "",
+                                    f"policy {policy_id!r} has no {language} text; expected {expected} "
+                                    f"(every policy is published in every language)"))
+            continue
+        if stems[(policy_id, language)] != default_stem:
+            expected = display_path(docs_dir / _with_language(default_stem, language, default_language), root)
+            problems.append(Problem(source.shown, None, "",
+                                    f"expected the {language} text of policy {policy_id!r} at {expected}, next to "
+                                    f"{default.shown}, so that the language switcher links them; move or rename it"))
+        translation, found = check_schema(source, TranslationSource, default)
+        problems += found + check_translation(default, source)
+        if translation is not None:
+            translations[language] = translation
+
+    if problems or doc is None:
+        return None, problems
+    revision = build_revision(doc, default_language, translations, sources)
+    paths = {language: source.path for language, source in sources.items()}
+    return Policy(policy_id, revision, (), paths), []
+
+
+def _with_language(stem: PurePosixPath, language: str, default_language: str) -> PurePosixPath:
+    return stem.with_name(f"{stem.stem}.{language}{stem.suffix}")
+
+
+def build_revision(
+    doc: PolicySource,
+    default_language: str,
+    translations: dict[str, TranslationSource],
+    sources: dict[str, Source],
+) -> Revision:
+    """Join the default-language facts with every language's labels into one revision."""
+    docs = {default_language: doc, **translations}
+
+    def labels(list_name: str, key: str, text_model: type, item_key: str) -> dict[str, object]:
+        out = {}
+        for language, d in docs.items():
+            item = next(i for i in getattr(d, list_name) if getattr(i, key) == item_key)
+            out[language] = text_model.model_construct(**{f: getattr(item, f) for f in text_model.model_fields})
+        return out
+
+    register = Register(
+        rights=tuple(doc.rights),
+        personal_data=tuple(merge(DataCategory, c, labels("personal_data", "id", DataCategoryText, c.id)) for c in doc.personal_data),
+        processing=tuple(merge(Purpose, p, labels("processing", "id", PurposeText, p.id)) for p in doc.processing),
+        recipients=tuple(merge(Recipient, r, labels("recipients", "id", RecipientText, r.id)) for r in doc.recipients),
+        transfers=tuple(doc.transfers),
+        cookies=tuple(merge(Cookie, c, labels("cookies", "name", CookieText, c.name)) for c in doc.cookies),
+    )
+    texts = {
+        language: RevisionText(language, d.title, d.summary, sources[language].body, sources[language].shown)
+        for language, d in docs.items()
+    }
+    return Revision(doc.policy, doc.version, doc.effective, register, texts)

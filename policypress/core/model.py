@@ -1,0 +1,139 @@
+"""The validated policy model every output reads: site -> policies -> revisions -> register.
+
+Facts are stored once per revision; labels are stored per language in `text[lang]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from .schema import (
+    CookieFacts,
+    CookieText,
+    DataCategoryFacts,
+    DataCategoryText,
+    PurposeFacts,
+    PurposeText,
+    RecipientFacts,
+    RecipientText,
+    Transfer,
+)
+from .types import Version
+from .vocabulary import CONSENT
+
+
+class DataCategory(DataCategoryFacts):
+    text: dict[str, DataCategoryText]
+
+
+class Purpose(PurposeFacts):
+    text: dict[str, PurposeText]
+
+    @property
+    def needs_consent(self) -> bool:
+        return self.legal_basis == CONSENT
+
+
+class Recipient(RecipientFacts):
+    text: dict[str, RecipientText]
+
+
+class Cookie(CookieFacts):
+    text: dict[str, CookieText]
+
+
+Entity = TypeVar("Entity", bound=BaseModel)
+
+
+def merge(entity: type[Entity], facts: BaseModel, texts: Mapping[str, BaseModel]) -> Entity:
+    """Join an entry's facts (from the default language) with its labels per language."""
+    fields = {name: getattr(facts, name) for name in entity.model_fields if name != "text"}
+    return entity.model_construct(**fields, text=dict(texts))
+
+
+@dataclass(frozen=True)
+class Register:
+    """The processing register of one revision: what is processed, why, for how long, by whom."""
+
+    rights: tuple[str, ...] = ()
+    personal_data: tuple[DataCategory, ...] = ()
+    processing: tuple[Purpose, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
+    transfers: tuple[Transfer, ...] = ()
+    cookies: tuple[Cookie, ...] = ()
+
+    def category(self, id: str) -> DataCategory:
+        return next(c for c in self.personal_data if c.id == id)
+
+    def purpose(self, id: str) -> Purpose:
+        return next(p for p in self.processing if p.id == id)
+
+    def recipient(self, id: str) -> Recipient:
+        return next(r for r in self.recipients if r.id == id)
+
+    def cookies_for(self, purpose_id: str) -> tuple[Cookie, ...]:
+        return tuple(c for c in self.cookies if c.processing == purpose_id)
+
+    def transfers_to(self, recipient_id: str) -> tuple[Transfer, ...]:
+        return tuple(t for t in self.transfers if t.recipient == recipient_id)
+
+    @property
+    def consent_purposes(self) -> tuple[Purpose, ...]:
+        return tuple(p for p in self.processing if p.needs_consent)
+
+
+@dataclass(frozen=True)
+class RevisionText:
+    """One language's text of a revision."""
+
+    language: str
+    title: str
+    summary: str
+    body: str  # the Markdown after the front matter
+    source: str  # the file, as shown in messages
+
+
+@dataclass(frozen=True)
+class Revision:
+    policy: str
+    version: Version
+    effective: dt.date
+    register: Register
+    texts: Mapping[str, RevisionText]
+    published: dt.date | None = None  # set when the revision is released into the archive
+
+    @property
+    def is_major(self) -> bool:
+        return self.version.is_major
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A policy in every language: its living text and the revisions released before it."""
+
+    id: str
+    current: Revision
+    history: tuple[Revision, ...] = ()  # released revisions, oldest first
+    paths: Mapping[str, Path] = field(default_factory=dict)  # language -> living source file
+
+
+@dataclass(frozen=True)
+class Site:
+    languages: tuple[str, ...]
+    default_language: str
+    policies: Mapping[str, Policy] = field(default_factory=dict)
+
+    def policy_at(self, path: Path) -> tuple[Policy, str] | None:
+        """The policy and language whose living source is this file, if any."""
+        resolved = path.resolve()
+        for policy in self.policies.values():
+            for language, source in policy.paths.items():
+                if source.resolve() == resolved:
+                    return policy, language
+        return None

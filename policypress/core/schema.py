@@ -1,0 +1,204 @@
+"""The front-matter schema of a policy, in two shapes.
+
+A policy is one Markdown file per language. The default-language file holds the
+*facts* of the revision (dates, legal bases, data, retention, recipients, transfers,
+cookies) and its own labels; every other language holds only *labels* (titles, names,
+descriptions), keyed by the same ids. Facts are therefore written once and cannot drift
+between languages; a translation that states a fact is an error that points to the
+default-language file.
+
+Each register entry is split the same way: `XFacts` (language-neutral), `XText`
+(per language). `XEntry` = both, for the default-language file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, model_validator
+
+from . import vocabulary as vocab
+from .types import (
+    CookieDuration,
+    CookieName,
+    Country,
+    DateField,
+    DurationField,
+    Slug,
+    Text,
+    VersionField,
+    fail,
+    one_of,
+    term_in,
+)
+
+LegalBasis = Annotated[str, PlainValidator(one_of(vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis"))]
+Safeguard = Annotated[str, PlainValidator(one_of(vocab.SAFEGUARDS, "a GDPR Chapter V safeguard"))]
+Right = Annotated[str, PlainValidator(one_of(vocab.RIGHTS, "a GDPR data-subject right"))]
+Requirement = Annotated[str, PlainValidator(one_of(vocab.REQUIREMENTS, "whether providing the data is required"))]
+RetentionEvent = Annotated[str, PlainValidator(one_of(vocab.RETENTION_EVENTS, "the event retention counts from"))]
+DataSource = Annotated[str, PlainValidator(one_of(vocab.DATA_SOURCES, "a data source"))]
+RecipientKind = Annotated[str, PlainValidator(one_of(vocab.RECIPIENT_KINDS, "a kind of recipient"))]
+StorageKind = Annotated[str, PlainValidator(one_of(vocab.STORAGE_KINDS, "where the item is stored"))]
+PurposeTerm = Annotated[str, PlainValidator(term_in(["dpv"], "a DPV purpose"))]
+PersonalDataTerm = Annotated[str, PlainValidator(term_in(["pd", "dpv"], "a personal-data category"))]
+SubjectTerm = Annotated[str, PlainValidator(term_in(["dpv"], "a kind of data subject"))]
+
+OptionalText = Text | None
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (typos must not vanish); validated objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# --- personal-data categories -------------------------------------------------------------
+
+
+class DataCategoryText(Strict):
+    id: Slug = Field(description="the id of a personal_data entry of the default-language file")
+    name: Text = Field(description="the category's name, e.g. 'Contact details'")
+    description: OptionalText = None
+
+
+class DataCategoryFacts(Strict):
+    id: Slug = Field(description="an id for this category, e.g. 'contact'")
+    terms: list[PersonalDataTerm] = Field(min_length=1, description="a list of DPV personal-data terms, e.g. [pd:Name, pd:EmailAddress]")
+
+
+class DataCategoryEntry(DataCategoryFacts, DataCategoryText):
+    pass
+
+
+# --- processing purposes --------------------------------------------------------------------
+
+
+class Retention(Strict):
+    """How long data is kept: a duration, the event it counts from, or both."""
+
+    duration: DurationField | None = None
+    after: RetentionEvent | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> Retention:
+        if self.duration is None and self.after is None:
+            raise fail("'duration' (e.g. P2Y), 'after' (e.g. end-of-contract) or both", {})
+        return self
+
+
+class PurposeText(Strict):
+    id: Slug = Field(description="the id of a processing entry of the default-language file")
+    name: Text = Field(description="the purpose as readers know it, e.g. 'Delivering your order'")
+    description: Text = Field(description="what is done with the data for this purpose")
+    legitimate_interest: OptionalText = Field(default=None, description="the interest pursued, required when legal_basis is eu-gdpr:A6-1-f")
+    retention_note: OptionalText = None
+
+
+class PurposeFacts(Strict):
+    id: Slug = Field(description="an id for this purpose, e.g. 'orders'")
+    purpose: list[PurposeTerm] = Field(min_length=1, description="a list of DPV purposes, e.g. [dpv:ServiceProvision]")
+    legal_basis: LegalBasis = Field(description="a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b")
+    data: list[Slug] = Field(default_factory=list, description="ids of personal_data categories")
+    subjects: list[SubjectTerm] = Field(default_factory=list)
+    sources: list[DataSource] = Field(default_factory=list)
+    recipients: list[Slug] = Field(default_factory=list, description="ids of recipients")
+    retention: Retention | None = None
+    requirement: Requirement | None = None
+    automated_decisions: StrictBool | None = None
+
+
+class PurposeEntry(PurposeFacts, PurposeText):
+    pass
+
+
+# --- recipients and transfers ---------------------------------------------------------------
+
+
+class RecipientText(Strict):
+    id: Slug = Field(description="the id of a recipients entry of the default-language file")
+    name: Text = Field(description="who receives the data, e.g. 'Nordpay AB' or 'Carriers'")
+    description: OptionalText = None
+
+
+class RecipientFacts(Strict):
+    id: Slug = Field(description="an id for this recipient, e.g. 'payments'")
+    kind: RecipientKind = Field(description="dpv:DataProcessor, dpv:DataController or dpv:GovernmentalOrganisation")
+    country: Country = Field(description="the country where the recipient is established, e.g. SE")
+
+
+class RecipientEntry(RecipientFacts, RecipientText):
+    pass
+
+
+class Transfer(Strict):
+    """A transfer of personal data to a country outside the EU/EEA (facts only)."""
+
+    recipient: Slug = Field(description="the id of a recipient")
+    country: Country = Field(description="the third country, e.g. US")
+    safeguard: Safeguard = Field(description="the GDPR Chapter V safeguard, e.g. eu-gdpr:A46-2-c")
+
+
+# --- cookies and similar storage ------------------------------------------------------------
+
+
+class CookieText(Strict):
+    name: CookieName = Field(description="the name of a cookie of the default-language file")
+    description: Text = Field(description="what the cookie is for")
+
+
+class CookieFacts(Strict):
+    name: CookieName = Field(description="the cookie's name, e.g. '_pk_id*'")
+    processing: Slug = Field(description="the id of the processing entry the cookie serves")
+    provider: Text = Field(description="who sets it: our own domain or the third party's")
+    duration: CookieDuration = Field(description="'session' or an ISO 8601 duration, e.g. P13M")
+    storage: StorageKind = "cookie"
+
+
+class CookieEntry(CookieFacts, CookieText):
+    pass
+
+
+# --- whole documents ------------------------------------------------------------------------
+
+
+class TranslationSource(Strict):
+    """Front matter of a policy in a language other than the default: labels only."""
+
+    policy: Slug = Field(description="the policy's id, the same in every language, e.g. 'privacy'")
+    title: Text = Field(description="the policy's title in this language")
+    version: VersionField = Field(description='the version as "major.minor" in quotes, e.g. "2.1"')
+    summary: Text = Field(description="what changed in this version, in this language")
+    personal_data: list[DataCategoryText] = Field(default_factory=list)
+    processing: list[PurposeText] = Field(default_factory=list)
+    recipients: list[RecipientText] = Field(default_factory=list)
+    cookies: list[CookieText] = Field(default_factory=list)
+
+
+class PolicySource(Strict):
+    """Front matter of a policy in the default language: facts and labels."""
+
+    policy: Slug = Field(description="an id for the policy, the same in every language, e.g. 'privacy'")
+    title: Text = Field(description="the policy's title in this language")
+    version: VersionField = Field(description='the version as "major.minor" in quotes, e.g. "2.1"')
+    effective: DateField = Field(description="the date this version takes effect, YYYY-MM-DD")
+    summary: Text = Field(description="what changed in this version, in this language")
+    rights: list[Right] = Field(default_factory=list)
+    personal_data: list[DataCategoryEntry] = Field(default_factory=list)
+    processing: list[PurposeEntry] = Field(default_factory=list)
+    recipients: list[RecipientEntry] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
+    cookies: list[CookieEntry] = Field(default_factory=list)
+
+
+# The key of each register list: entries in different languages are matched by it.
+LIST_KEYS: dict[str, str] = {"personal_data": "id", "processing": "id", "recipients": "id", "cookies": "name"}
+
+# Keys MkDocs and Material read from front matter; allowed on policy pages, ignored here.
+PAGE_KEYS = frozenset(
+    {"description", "hide", "template", "icon", "status", "search", "tags", "subtitle", "social", "comments", "robots"}
+)
+
+# Keys that only make sense on a policy page: seeing one (or a near spelling of one) without
+# `policy:` means the `policy` line is missing or misspelt. Generic words are left out.
+POLICY_KEYS = frozenset(PolicySource.model_fields) - {"title", "summary"}

@@ -1,0 +1,241 @@
+"""Check policy front matter: shape and types (pydantic), then references and languages.
+
+Every check returns `Problem`s instead of raising, so all problems are reported at once.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .frontmatter import Loc, Source
+from .problems import Problem, describe, field_path
+from .schema import LIST_KEYS, PAGE_KEYS, PolicySource, TranslationSource
+from .types import ERROR_TYPE, nearest
+from .vocabulary import EEA_COUNTRIES, LEGITIMATE_INTEREST
+
+Doc = typing.TypeVar("Doc", PolicySource, TranslationSource)
+
+
+
+def check_schema(source: Source, schema: type[Doc], default: Source | None = None) -> tuple[Doc | None, list[Problem]]:
+    """Validate a source's front matter against a schema; `default` is the default-language
+    source when `source` is a translation (to explain facts written in the wrong file)."""
+    meta = {key: value for key, value in (source.meta or {}).items() if key not in PAGE_KEYS}
+    try:
+        return schema.model_validate(meta), []
+    except ValidationError as error:
+        problems = [_problem(source, schema, dict(e), default) for e in error.errors()]
+        return None, problems
+
+
+def _problem(source: Source, schema: type[BaseModel], error: dict[str, Any], default: Source | None) -> Problem:
+    loc: Loc = tuple(error["loc"])
+    found = error.get("input")
+    kind = error["type"]
+    if kind == ERROR_TYPE:
+        message = error["ctx"]["message"]
+    elif kind == "missing":
+        expected = _model_at(schema, loc[:-1]).model_fields[str(loc[-1])].description
+        message = f"required field is missing; expected {expected or 'a value'}"
+    elif kind == "extra_forbidden":
+        message = _unknown_key(source, schema, loc, found, default)
+    elif kind in ("list_type", "tuple_type"):
+        message = f"expected a list (items on lines starting with '- ' or [a, b]), found {describe(found)}"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"expected a mapping of keys to values, found {describe(found)}"
+    elif kind == "bool_type":
+        message = f"expected true or false, found {describe(found)}"
+    elif kind == "too_short":
+        message = f"expected at least one item, found {describe(found)}"
+    else:  # pragma: no cover - every type our schema can produce is mapped above
+        message = f"{error['msg']}; found {describe(found)}"
+    return Problem(source.shown, source.line_of(loc), field_path(loc), message)
+
+
+def _unknown_key(source: Source, schema: type[BaseModel], loc: Loc, found: object, default: Source | None) -> str:
+    parent, key = _model_at(schema, loc[:-1]), str(loc[-1])
+    # A fact written in a translation: say where it belongs, and whether it even agrees.
+    if schema is TranslationSource and default is not None and _is_fact(loc):
+        message = f"is a fact of the policy and is written once, in the default-language file {default.shown}; remove it here"
+        there = _value_in_default(default, source, loc)
+        if there is not _ABSENT and there != found:
+            message = f"the languages disagree: this file says {describe(found)}, {default.shown} says {describe(there)}; this " + message
+        return message
+    allowed = [*parent.model_fields, *(PAGE_KEYS if parent is schema else ())]
+    guess = nearest(key, allowed)
+    hint = f"did you mean {guess!r}? " if guess else ""
+    return f"unknown key {key!r}; {hint}expected one of: {', '.join(parent.model_fields)}"
+
+
+def _model_at(schema: type[BaseModel], loc: Loc) -> type[BaseModel]:
+    """The model class that validates the value at `loc` (list indexes are skipped)."""
+    model = schema
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        model = _inner_model(annotation) or model
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _is_fact(loc: Loc) -> bool:
+    """True if the default-language schema has this key (so it is a fact, not a label)."""
+    try:
+        parent = _model_at(PolicySource, loc[:-1])
+    except KeyError:
+        return False
+    return str(loc[-1]) in parent.model_fields
+
+
+_ABSENT = object()
+
+
+def _value_in_default(default: Source, translation: Source, loc: Loc) -> object:
+    """The default-language value at the translation's `loc`; list items are matched by key."""
+    here: Any = translation.meta or {}
+    there: Any = default.meta or {}
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            key = LIST_KEYS.get(str(loc[index - 1]), "id")
+            here = here[part] if isinstance(here, list) and part < len(here) else None
+            wanted = here.get(key) if isinstance(here, dict) else None
+            items = there if isinstance(there, list) else []
+            there = next((i for i in items if isinstance(i, dict) and i.get(key) == wanted), _ABSENT)
+        else:
+            here = here.get(part) if isinstance(here, dict) else None
+            there = there.get(part, _ABSENT) if isinstance(there, dict) else _ABSENT
+        if there is _ABSENT:
+            return _ABSENT
+    return there
+
+
+# --- consistency inside the default-language file ---------------------------------------------
+# These checks read the raw front matter, tolerating wrong shapes (the schema reports those),
+# so that duplicates, dangling references and language disagreements are reported in the
+# same run as type errors.
+
+
+def _entries(meta: dict[str, Any] | None, list_name: str) -> list[tuple[int, dict[str, Any]]]:
+    items = (meta or {}).get(list_name)
+    if not isinstance(items, list):
+        return []
+    return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _keys(meta: dict[str, Any] | None, list_name: str) -> list[tuple[int, str]]:
+    key = LIST_KEYS.get(list_name, "id")
+    return [(i, item[key]) for i, item in _entries(meta, list_name) if isinstance(item.get(key), str)]
+
+
+def _strings(value: object) -> list[tuple[int, str]]:
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def check_register(source: Source) -> list[Problem]:
+    """References between register lists, duplicate ids, labels that facts make necessary."""
+    meta = source.meta or {}
+    problems: list[Problem] = []
+
+    def add(loc: Loc, message: str) -> None:
+        problems.append(Problem(source.shown, source.line_of(loc), field_path(loc), message))
+
+    for list_name in LIST_KEYS:
+        problems += duplicate_keys(source, list_name)
+
+    ids = {name: [key for _, key in _keys(meta, name)] for name in LIST_KEYS}
+
+    def refer(loc: Loc, value: str, list_name: str) -> None:
+        known = ids[list_name]
+        if value not in known:
+            guess = nearest(value, known)
+            listed = ", ".join(known) if known else f"there are none yet: add a {list_name} entry"
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            add(loc, f"expected the id of an entry of {list_name} ({listed}), found {value!r}{hint}")
+
+    for i, purpose in _entries(meta, "processing"):
+        for j, category in _strings(purpose.get("data")):
+            refer(("processing", i, "data", j), category, "personal_data")
+        for j, recipient in _strings(purpose.get("recipients")):
+            refer(("processing", i, "recipients", j), recipient, "recipients")
+        if purpose.get("legal_basis") == LEGITIMATE_INTEREST and not purpose.get("legitimate_interest"):
+            add(("processing", i, "legitimate_interest"),
+                "required field is missing; the legal basis is legitimate interest (eu-gdpr:A6-1-f), so state the interest pursued")
+    for i, transfer in _entries(meta, "transfers"):
+        if isinstance(transfer.get("recipient"), str):
+            refer(("transfers", i, "recipient"), transfer["recipient"], "recipients")
+        if transfer.get("country") in EEA_COUNTRIES:
+            add(("transfers", i, "country"),
+                f"expected a country outside the EU/EEA, found {transfer['country']!r}; "
+                "transfers within the EU/EEA need no safeguard, so remove this entry")
+    for i, cookie in _entries(meta, "cookies"):
+        if isinstance(cookie.get("processing"), str):
+            refer(("cookies", i, "processing"), cookie["processing"], "processing")
+    return problems
+
+
+def duplicate_keys(source: Source, list_name: str) -> list[Problem]:
+    key = LIST_KEYS[list_name]
+    first: dict[str, int] = {}
+    problems = []
+    for index, value in _keys(source.meta, list_name):
+        if value in first:
+            loc = (list_name, index, key)
+            problems.append(Problem(
+                source.shown, source.line_of(loc), field_path(loc),
+                f"expected {'an' if key[0] in 'aeiou' else 'a'} {key} not used before in {list_name}, found {value!r} again "
+                f"(also {field_path((list_name, first[value], key))}); give each entry its own {key}",
+            ))
+        else:
+            first[value] = index
+    return problems
+
+
+# --- agreement between languages ----------------------------------------------------------------
+
+
+def check_translation(default: Source, source: Source) -> list[Problem]:
+    """Check that a translation is of the same version and labels exactly what the default
+    file states. (Its shape is checked by `check_schema(source, TranslationSource, default)`.)"""
+    ours, theirs = source.meta or {}, default.meta or {}
+    problems: list[Problem] = []
+
+    def add(loc: Loc, message: str) -> None:
+        problems.append(Problem(source.shown, source.line_of(loc), field_path(loc), message))
+
+    version, expected = ours.get("version"), theirs.get("version")
+    if isinstance(version, str) and isinstance(expected, str) and version != expected:
+        add(("version",), f"the languages disagree on the version: expected \"{expected}\" as in {default.shown}, "
+                          f"found \"{version}\"; translate the current text and update the version")
+    for list_name, key in LIST_KEYS.items():
+        problems += duplicate_keys(source, list_name)
+        here = [k for _, k in _keys(ours, list_name)]
+        there = [k for _, k in _keys(theirs, list_name)]
+        for missing in [k for k in there if k not in here]:
+            add((list_name,), f"the languages disagree: {default.shown} has a {list_name} entry with {key} {missing!r}, "
+                              f"this file has no labels for it; expected an entry with {key}: {missing}")
+        for index, extra in _keys(ours, list_name):
+            if extra not in there:
+                guess = nearest(extra, there)
+                hint = f"; did you mean {guess!r}?" if guess else ""
+                add((list_name, index, key), f"the languages disagree: {default.shown} has no {list_name} entry "
+                                             f"with {key} {extra!r}{hint}; expected one of: {', '.join(there) or 'none'}")
+    interests = {p["id"] for _, p in _entries(theirs, "processing") if p.get("legal_basis") == LEGITIMATE_INTEREST}
+    for index, label in _entries(ours, "processing"):
+        if label.get("id") in interests and not label.get("legitimate_interest"):
+            add(("processing", index, "legitimate_interest"),
+                f"required field is missing; {label['id']!r} rests on legitimate interest (eu-gdpr:A6-1-f) "
+                f"in {default.shown}, so state the interest pursued in this language too")
+    return problems
