@@ -77,10 +77,12 @@ def build(config_file: Path, site_dir: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policypress", description=__doc__)
-    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml")
+    # Every command reads the site's mkdocs.yml, named with -f as for `mkdocs build`.
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="validate every policy source and print all problems (exit 1 if any)")
-    build_parser = commands.add_parser("build", help="strict build; the site folder is replaced only on success")
+    commands.add_parser("check", parents=[site], help="validate every policy source and print all problems (exit 1 if any)")
+    build_parser = commands.add_parser("build", parents=[site], help="strict build; the site folder is replaced only on success")
     build_parser.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
     args = parser.parse_args(argv)
     try:

@@ -62,7 +62,14 @@ class Source:
 
 def read_source(path: Path, shown: str) -> Source:
     """Read one Markdown file; syntax problems are collected on the Source, never raised."""
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        problem = Problem(shown, line, "", f"expected UTF-8 text, found a byte that is not UTF-8 (0x{error.object[error.start]:02x}); save the file as UTF-8")
+        return Source(path, shown, None, "", problems=[problem])
+    except OSError as error:
+        return Source(path, shown, None, "", problems=[Problem(shown, None, "", f"cannot be read: {error.strerror}")])
     match = FRONT_MATTER_RE.match(text)
     if not match:
         return Source(path, shown, None, text)
@@ -72,7 +79,7 @@ def read_source(path: Path, shown: str) -> Source:
     meta, lines, problems = _load_yaml(match.group(1), first_line=2, shown=shown)
     source.lines = lines
     source.problems.extend(problems)
-    if problems:
+    if meta is None and problems:
         return source
     if meta is None:
         meta = {}
@@ -94,9 +101,9 @@ def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, i
         lines: dict[Loc, int] = {}
         problems: list[Problem] = []
         _index_lines(node, (), lines, problems, first_line, shown)
-        if problems:
-            return None, lines, problems
-        return loader.construct_document(node), lines, []
+        # A key written twice is reported, but the file is still read (the last value wins,
+        # as in YAML loaders) so that its other problems are found in the same run.
+        return loader.construct_document(node), lines, problems
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line

@@ -72,33 +72,40 @@ def load_site(
     grouped: dict[str, dict[str, Source]] = defaultdict(dict)
     stems: dict[tuple[str, str], PurePosixPath] = {}
 
+    # Files whose front matter could not be read at all; their own problem explains them.
+    unreadable: set[Path] = set()
+    plain: set[Path] = set()
+
     for path in policy_files(docs_dir):
         relative = PurePosixPath(path.relative_to(docs_dir).as_posix())
         language, stem = language_of(relative, languages, default_language)
         source = read_source(path, display_path(path, root))
-        problems += source.problems
         if source.meta is None:
+            problems += source.problems
+            (unreadable if source.problems else plain).add(path)
             continue
         policy_id = source.meta.get("policy")
         if policy_id is None:
-            problems += _stray_policy_fields(source)
+            problems += source.problems + _stray_policy_fields(source)
+            plain.add(path)
             continue
-        if not isinstance(policy_id, str):
-            # Without a usable id the file cannot be paired with its translations.
-            problems += check_schema(source, PolicySource)[1] or [Problem(source.shown, None, "policy", "expected an id")]
-            continue
-        if language in grouped[policy_id]:
-            first = grouped[policy_id][language]
-            problems.append(Problem(source.shown, source.line_of(("policy",)), "policy",
-                                    f"expected each policy once per language, found policy {policy_id!r} "
-                                    f"in {language} also in {first.shown}; give one of them another id"))
+        if not isinstance(policy_id, str) or language in grouped.get(policy_id, {}):
+            # Without a usable id, or with an id already taken, the file cannot be grouped
+            # with its translations; validate it alone so all its problems are still listed.
+            problems += source.problems + check_schema(source, PolicySource)[1]
+            if isinstance(policy_id, str):
+                first = grouped[policy_id][language]
+                problems.append(Problem(source.shown, source.line_of(("policy",)), "policy",
+                                        f"expected each policy once per language, found policy {policy_id!r} "
+                                        f"in {language} also in {first.shown}; give one of them another id"))
             continue
         grouped[policy_id][language] = source
         stems[(policy_id, language)] = stem
 
     policies: dict[str, Policy] = {}
     for policy_id, sources in grouped.items():
-        policy, found = _load_policy(policy_id, sources, stems, languages, default_language, docs_dir, root)
+        missing = _Missing(policy_id, docs_dir, root, unreadable, plain)
+        policy, found = _load_policy(policy_id, sources, stems, languages, default_language, missing)
         problems += found
         if policy is not None:
             policies[policy_id] = policy
@@ -122,25 +129,48 @@ def _stray_policy_fields(source: Source) -> list[Problem]:
     return problems[:1]
 
 
+@dataclass
+class _Missing:
+    """Explains a language text that was not found, without repeating a problem already
+    reported for the file that should have been it."""
+
+    policy_id: str
+    docs_dir: Path
+    root: Path
+    unreadable: set[Path]
+    plain: set[Path]
+
+    def problem(self, reporter: Source, stem: PurePosixPath, language: str, default: bool) -> list[Problem]:
+        path = self.docs_dir / _with_language(stem, language)
+        expected = display_path(path, self.root)
+        if path in self.unreadable:
+            return []
+        if path in self.plain:
+            message = (f"policy {self.policy_id!r} has no {language} text: {expected} exists but has no "
+                       f"'policy: {self.policy_id}' line; expected it there")
+        elif default:
+            message = f"policy {self.policy_id!r} is missing in the default language ({language}); expected {expected}"
+        else:
+            message = (f"policy {self.policy_id!r} has no {language} text; expected {expected} "
+                       f"(every policy is published in every language)")
+        return [Problem(reporter.shown, None, "", message)]
+
+
 def _load_policy(
     policy_id: str,
     sources: dict[str, Source],
     stems: dict[tuple[str, str], PurePosixPath],
     languages: Sequence[str],
     default_language: str,
-    docs_dir: Path,
-    root: Path,
+    missing: _Missing,
 ) -> tuple[Policy | None, list[Problem]]:
-    problems: list[Problem] = []
+    problems: list[Problem] = [p for source in sources.values() for p in source.problems]
     default = sources.get(default_language)
     if default is None:
         language, any_source = next(iter(sources.items()))
-        stem = stems[(policy_id, language)]
-        expected = display_path(docs_dir / _with_language(stem, default_language, default_language), root)
-        problems.append(Problem(any_source.shown, None, "",
-                                f"policy {policy_id!r} is missing in the default language ({default_language}); expected {expected}"))
+        problems += missing.problem(any_source, stems[(policy_id, language)], default_language, default=True)
         # Still validate what exists so its own problems are reported in this same run.
-        for language, source in sources.items():
+        for source in sources.values():
             problems += check_schema(source, TranslationSource)[1]
         return None, problems
 
@@ -154,13 +184,10 @@ def _load_policy(
             continue
         source = sources.get(language)
         if source is None:
-            expected = display_path(docs_dir / _with_language(default_stem, language, default_language), root)
-            problems.append(Problem(default.shown, None, "",
-                                    f"policy {policy_id!r} has no {language} text; expected {expected} "
-                                    f"(every policy is published in every language)"))
+            problems += missing.problem(default, default_stem, language, default=False)
             continue
         if stems[(policy_id, language)] != default_stem:
-            expected = display_path(docs_dir / _with_language(default_stem, language, default_language), root)
+            expected = display_path(missing.docs_dir / _with_language(default_stem, language), missing.root)
             problems.append(Problem(source.shown, None, "",
                                     f"expected the {language} text of policy {policy_id!r} at {expected}, next to "
                                     f"{default.shown}, so that the language switcher links them; move or rename it"))
@@ -176,7 +203,7 @@ def _load_policy(
     return Policy(policy_id, revision, (), paths), []
 
 
-def _with_language(stem: PurePosixPath, language: str, default_language: str) -> PurePosixPath:
+def _with_language(stem: PurePosixPath, language: str) -> PurePosixPath:
     return stem.with_name(f"{stem.stem}.{language}{stem.suffix}")
 
 

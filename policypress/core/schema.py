@@ -8,7 +8,8 @@ between languages; a translation that states a fact is an error that points to t
 default-language file.
 
 Each register entry is split the same way: `XFacts` (language-neutral), `XText`
-(per language). `XEntry` = both, for the default-language file.
+(per language). `XEntry` = both, for the default-language file (bases listed so that
+pydantic orders the fact fields first).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class DataCategoryFacts(Strict):
     terms: list[PersonalDataTerm] = Field(min_length=1, description="a list of DPV personal-data terms, e.g. [pd:Name, pd:EmailAddress]")
 
 
-class DataCategoryEntry(DataCategoryFacts, DataCategoryText):
+class DataCategoryEntry(DataCategoryText, DataCategoryFacts):
     pass
 
 
@@ -108,7 +109,7 @@ class PurposeFacts(Strict):
     automated_decisions: StrictBool | None = None
 
 
-class PurposeEntry(PurposeFacts, PurposeText):
+class PurposeEntry(PurposeText, PurposeFacts):
     pass
 
 
@@ -127,7 +128,7 @@ class RecipientFacts(Strict):
     country: Country = Field(description="the country where the recipient is established, e.g. SE")
 
 
-class RecipientEntry(RecipientFacts, RecipientText):
+class RecipientEntry(RecipientText, RecipientFacts):
     pass
 
 
@@ -155,7 +156,7 @@ class CookieFacts(Strict):
     storage: StorageKind = "cookie"
 
 
-class CookieEntry(CookieFacts, CookieText):
+class CookieEntry(CookieText, CookieFacts):
     pass
 
 

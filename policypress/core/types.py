@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -117,14 +117,18 @@ def _cookie_name(value: Any) -> str:
 CookieName = Annotated[str, PlainValidator(_cookie_name)]
 
 
-def one_of(choices: Collection[str], what: str) -> Callable[[Any], str]:
-    """A validator accepting only the given terms, suggesting the nearest on a typo."""
+def one_of(choices: Mapping[str, Mapping[str, str]], what: str) -> Callable[[Any], str]:
+    """A validator accepting only the given terms. On a miss it suggests the nearest term, or
+    the term whose label was written (`consent` or `samtycke` -> eu-gdpr:A6-1-a)."""
+    by_label = {label.lower(): term for term, labels in choices.items() for label in labels.values()}
 
     def validate(value: Any) -> str:
         if isinstance(value, str) and value in choices:
             return value
         listed = ", ".join(sorted(choices))
-        guess = nearest(value, choices) if isinstance(value, str) else None
+        guess = None
+        if isinstance(value, str):
+            guess = by_label.get(value.strip().lower()) or nearest(value, choices)
         raise fail(f"{what}, one of: {listed}", value, f"did you mean {guess!r}?" if guess else "")
 
     return validate

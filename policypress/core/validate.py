@@ -229,10 +229,13 @@ def check_translation(default: Source, source: Source) -> list[Problem]:
         for index, extra in _keys(ours, list_name):
             if extra not in there:
                 guess = nearest(extra, there)
-                hint = f"; did you mean {guess!r}?" if guess else ""
+                hint = f" (did you mean {guess!r}?)" if guess else ""
                 add((list_name, index, key), f"the languages disagree: {default.shown} has no {list_name} entry "
                                              f"with {key} {extra!r}{hint}; expected one of: {', '.join(there) or 'none'}")
-    interests = {p["id"] for _, p in _entries(theirs, "processing") if p.get("legal_basis") == LEGITIMATE_INTEREST}
+    # Ids written twice are reported above; matching labels to them would only add noise.
+    ids = [k for _, k in _keys(theirs, "processing")]
+    interests = {p["id"] for _, p in _entries(theirs, "processing")
+                 if p.get("legal_basis") == LEGITIMATE_INTEREST and ids.count(p["id"]) == 1}
     for index, label in _entries(ours, "processing"):
         if label.get("id") in interests and not label.get("legitimate_interest"):
             add(("processing", index, "legitimate_interest"),

@@ -121,7 +121,19 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                 effective=long_date(revision.effective, language),
             )
         context["policypress"] = info
+        self.fix_language_switcher(page, config)
         return context
+
+    def fix_language_switcher(self, page: Page, config: MkDocsConfig) -> None:
+        """Point every language-switcher entry at this page's own translation, as a
+        site-relative URL. mkdocs-static-i18n leaves home pages at root-absolute links
+        ('/en/'), which break when the site is served from a sub-path."""
+        alternates: dict[str, File] = getattr(page.file, "alternates", {}) or {}
+        # i18n assigns the attribute (shadowing the mapping key); templates read the attribute.
+        for entry in getattr(config.extra, "alternate", None) or []:
+            file = alternates.get(entry.get("lang"))
+            if file is not None:
+                entry["link"] = file.url or "./"
 
     def alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """`<link rel="alternate" hreflang>` targets: every language of this page and x-default.

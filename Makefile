@@ -1,0 +1,46 @@
+# policypress: two commands. `make serve` shows the example site, `make test` runs everything.
+# Both create .venv on first use and reinstall when pyproject.toml or constraints.txt change.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build check test chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## The example site on http://127.0.0.1:8000 with live reload.
+serve: $(VENV)/.installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+## Strict build into site/; a failed build leaves the previous site/ as it was.
+build: $(VENV)/.installed
+	$(BIN)/policypress build
+
+## Validate every policy source without building.
+check: $(VENV)/.installed
+	$(BIN)/policypress check
+
+## Debian's Chromium for the browser tests (Playwright's own download cannot work here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+## The whole test suite, browser tests included.
+test: $(VENV)/.installed-test chromium
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) site .pytest_cache

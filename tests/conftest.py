@@ -1,0 +1,135 @@
+"""Shared helpers: fixture sites copied into tmp_path, strict builds, a local HTTP server,
+and Playwright pointed at Debian's Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from policypress.core.load import LoadResult, load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = "/usr/bin/chromium"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+class FixtureSite:
+    """A copy of a fixture site (or of the example site) that a test may edit."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.docs = root / "docs"
+
+    def path(self, relative: str) -> Path:
+        return self.docs / relative
+
+    def read(self, relative: str) -> str:
+        return self.path(relative).read_text(encoding="utf-8")
+
+    def write(self, relative: str, text: str) -> None:
+        target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def replace(self, relative: str, old: str, new: str) -> None:
+        """Edit a file; fails loudly if `old` is not there, so a test cannot edit nothing."""
+        text = self.read(relative)
+        assert old in text, f"{old!r} not found in {relative}"
+        self.write(relative, text.replace(old, new, 1))
+
+    def load(self) -> LoadResult:
+        return load_site(self.docs, ["sv", "en"], "sv", root=self.root)
+
+    def problems(self) -> list[str]:
+        return [str(p) for p in self.load().problems]
+
+    def build(self, *args: str) -> Build:
+        site_dir = self.root / "site"
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml"), "-d", str(site_dir), *args],
+            capture_output=True, text=True, cwd=self.root,
+        )
+        return Build(result.returncode, result.stdout + result.stderr, site_dir)
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    site: Path
+
+    def html(self, relative: str) -> BeautifulSoup:
+        return BeautifulSoup((self.site / relative).read_text(encoding="utf-8"), "lxml")
+
+
+def copy_site(source: Path, target: Path) -> FixtureSite:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".venv", "__pycache__"))
+    return FixtureSite(target)
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> FixtureSite:
+    """The minimal valid bilingual site, copied so the test can break it."""
+    return copy_site(FIXTURES / "minimal", tmp_path / "minimal")
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The example site (docs/ of this repository) built once, strictly, for the session."""
+    root = tmp_path_factory.mktemp("example")
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    build = FixtureSite(root).build()
+    assert build.returncode == 0, build.output
+    return build
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 (a free port) for the duration of the block."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def example_url(example_build: Build) -> Iterator[str]:
+    with serve(example_build.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches Debian's Chromium; Playwright's own download cannot work here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"],
+    }
