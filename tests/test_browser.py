@@ -79,10 +79,12 @@ def test_language_switch_keeps_the_policy_and_stays_on_this_origin(page: Page, r
 )
 def test_search_finds_policies_in_each_language(page: Page, recorder: Recorder, example_url: str, start: str, query: str, hit: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{example_url}{start}")
+    # The search worker loads the index and Lunr's languages first; a query typed before that
+    # is dropped, so wait until the page's network is idle.
+    page.goto(f"{example_url}{start}", wait_until="networkidle")
     page.locator("input.md-search__input").fill(query)
     results = page.locator(".md-search-result__item a.md-search-result__link")
-    expect(results.first).to_be_visible()
+    expect(results.first).to_be_visible(timeout=10_000)
     hrefs = [urlparse(href).path for href in results.evaluate_all("links => links.map(a => a.href)")]
     assert hit in hrefs
     assert recorder.foreign() == []

@@ -121,7 +121,7 @@ def test_unknown_key_suggests_nearest(minimal: FixtureSite) -> None:
     minimal.replace(SV_FILE, "summary:", "sumary:")
     problems = minimal.problems()
     assert f"{SV}:6: sumary: unknown key 'sumary'; did you mean 'summary'? expected one of: policy, title, " \
-           "version, effective, summary, rights, personal_data, processing, recipients, transfers, cookies" in problems
+           "version, summary, effective, rights, personal_data, processing, recipients, transfers, cookies" in problems
 
 
 def test_unknown_key_inside_register_entry(minimal: FixtureSite) -> None:

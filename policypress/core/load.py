@@ -44,17 +44,12 @@ def language_of(path: PurePosixPath, languages: Sequence[str], default: str) -> 
     return default, path
 
 
-def policy_files(docs_dir: Path, exclude: Sequence[str] = ()) -> list[Path]:
+def policy_files(docs_dir: Path) -> list[Path]:
     """Markdown files MkDocs would render (hidden folders and files skipped), in stable order."""
-    found = []
-    for path in sorted(docs_dir.rglob("*.md")):
-        relative = path.relative_to(docs_dir)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if any(relative.is_relative_to(folder) for folder in exclude):
-            continue
-        found.append(path)
-    return found
+    return [
+        path for path in sorted(docs_dir.rglob("*.md"))
+        if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+    ]
 
 
 def load_site(

@@ -163,27 +163,28 @@ class CookieEntry(CookieText, CookieFacts):
 # --- whole documents ------------------------------------------------------------------------
 
 
-class TranslationSource(Strict):
-    """Front matter of a policy in a language other than the default: labels only."""
+class _Document(Strict):
+    """What every language's file states about itself."""
 
     policy: Slug = Field(description="the policy's id, the same in every language, e.g. 'privacy'")
     title: Text = Field(description="the policy's title in this language")
     version: VersionField = Field(description='the version as "major.minor" in quotes, e.g. "2.1"')
     summary: Text = Field(description="what changed in this version, in this language")
+
+
+class TranslationSource(_Document):
+    """Front matter of a policy in a language other than the default: labels only."""
+
     personal_data: list[DataCategoryText] = Field(default_factory=list)
     processing: list[PurposeText] = Field(default_factory=list)
     recipients: list[RecipientText] = Field(default_factory=list)
     cookies: list[CookieText] = Field(default_factory=list)
 
 
-class PolicySource(Strict):
+class PolicySource(_Document):
     """Front matter of a policy in the default language: facts and labels."""
 
-    policy: Slug = Field(description="an id for the policy, the same in every language, e.g. 'privacy'")
-    title: Text = Field(description="the policy's title in this language")
-    version: VersionField = Field(description='the version as "major.minor" in quotes, e.g. "2.1"')
     effective: DateField = Field(description="the date this version takes effect, YYYY-MM-DD")
-    summary: Text = Field(description="what changed in this version, in this language")
     rights: list[Right] = Field(default_factory=list)
     personal_data: list[DataCategoryEntry] = Field(default_factory=list)
     processing: list[PurposeEntry] = Field(default_factory=list)

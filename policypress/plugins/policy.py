@@ -68,8 +68,6 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             if uri.endswith(".css") and uri not in config.extra_css:
                 config.extra_css.append(uri)
         self.bundle = patched_bundle(config.theme.dirs)
-        if self.bundle is None and self.current_language(config) == self.default_language:
-            log.warning("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -90,6 +88,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if self.current_language(config) == self.default_language:
             for problem in result.problems:
                 log.warning(str(problem))
+            if self.bundle is None:
+                log.info("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
 
     @staticmethod
     def current_language(config: MkDocsConfig) -> str:
