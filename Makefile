@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test chromium clean
+.PHONY: serve build check release test chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ build: $(VENV)/.installed
 ## Validate every policy source without building.
 check: $(VENV)/.installed
 	$(BIN)/policypress check
+
+## Freeze the current text of a policy: make release POLICY=privacy
+release: $(VENV)/.installed
+	@test -n "$(POLICY)" || { echo "usage: make release POLICY=<policy id>"; exit 2; }
+	$(BIN)/policypress release $(POLICY)
 
 ## Debian's Chromium for the browser tests (Playwright's own download cannot work here).
 chromium:

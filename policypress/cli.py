@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import shutil
@@ -12,7 +13,9 @@ import tempfile
 from pathlib import Path
 
 from .core.load import load_site
-from .core.problems import format_problems
+from .core.problems import PolicyError, display_path, format_problems
+from .core.release import plan_release, write_release
+from .core.timeline import build_date
 
 
 class UsageError(Exception):
@@ -48,6 +51,30 @@ def check(config_file: Path) -> int:
         return 1
     count = len(result.site.policies)
     print(f"policypress: {count} polic{'y' if count == 1 else 'ies'} in {len(languages)} languages, no problems")
+    for policy in result.site.policies.values():
+        if policy.draft is not None:
+            print(f"note: {policy.id} {policy.draft.version} is not released yet; "
+                  f"run `policypress release {policy.id}` to publish it")
+    return 0
+
+
+def release(config_file: Path, policy_id: str, published: dt.date | None) -> int:
+    """Freeze a policy's living text as a released revision, in every language, or nothing."""
+    docs_dir, languages, default = site_settings(config_file)
+    root = config_file.resolve().parent
+    result = load_site(docs_dir, languages, default, root=root)
+    try:
+        plan = plan_release(result, policy_id, published or build_date(), root)
+    except PolicyError as error:
+        print(f"policypress: {policy_id} was not released; nothing was written.\n{error}", file=sys.stderr)
+        return 1
+    write_release(plan)
+    revision = plan.policy.living
+    written = ", ".join(display_path(path, root) for path, _ in plan.files)
+    print(f"policypress: released {policy_id} {revision.version} (published {plan.published}, "
+          f"in effect from {revision.effective}): {written}")
+    for notice in plan.notices:
+        print(f"note: {notice}")
     return 0
 
 
@@ -84,10 +111,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", parents=[site], help="validate every policy source and print all problems (exit 1 if any)")
     build_parser = commands.add_parser("build", parents=[site], help="strict build; the site folder is replaced only on success")
     build_parser.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
+    release_parser = commands.add_parser("release", parents=[site], help="freeze a policy's current text as a released revision")
+    release_parser.add_argument("policy", help="the policy's id, e.g. privacy")
+    release_parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                                help="the publication date (default: SOURCE_DATE_EPOCH or today)")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return check(args.config_file)
+        if args.command == "release":
+            return release(args.config_file, args.policy, args.date)
         return build(args.config_file, args.site_dir)
     except UsageError as error:
         print(f"policypress: {error}", file=sys.stderr)

@@ -4,6 +4,7 @@ and Playwright pointed at Debian's Chromium."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import os
@@ -25,6 +26,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# The day every build in the suite describes (announced revisions depend on it).
+TODAY = dt.date(2026, 11, 22)
+
+
+def epoch(day: dt.date) -> str:
+    return str(int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp()))
+
+
+os.environ["SOURCE_DATE_EPOCH"] = epoch(TODAY)
 
 
 class FixtureSite:
@@ -57,13 +67,18 @@ class FixtureSite:
     def problems(self) -> list[str]:
         return [str(p) for p in self.load().problems]
 
-    def build(self, *args: str) -> Build:
-        site_dir = self.root / "site"
+    def build(self, *args: str, today: dt.date = TODAY, site_dir: Path | None = None) -> Build:
+        """`mkdocs build --strict` as of `today`."""
+        site_dir = site_dir or self.root / "site"
         result = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml"), "-d", str(site_dir), *args],
-            capture_output=True, text=True, cwd=self.root,
+            capture_output=True, text=True, cwd=self.root, env={**os.environ, "SOURCE_DATE_EPOCH": epoch(today)},
         )
         return Build(result.returncode, result.stdout + result.stderr, site_dir)
+
+    def policypress(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The `policypress` command, run in the site's folder."""
+        return subprocess.run([sys.executable, "-m", "policypress.cli", *args], capture_output=True, text=True, cwd=self.root)
 
 
 @dataclass

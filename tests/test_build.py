@@ -151,7 +151,11 @@ def test_failed_build_leaves_the_previous_site_untouched(minimal: FixtureSite) -
 def test_successful_build_replaces_the_site(minimal: FixtureSite) -> None:
     assert run_policypress("build", cwd=minimal.root).returncode == 0
     minimal.replace("privacy/index.sv.md", 'version: "2.1"', 'version: "2.2"')
+    minimal.replace("privacy/index.sv.md", "effective: 2026-03-01", "effective: 2026-04-01")
+    minimal.replace("privacy/index.sv.md", "summary: Nyhetsbrevet har fått en egen rad.", "summary: Ny text.")
     minimal.replace("privacy/index.en.md", 'version: "2.1"', 'version: "2.2"')
+    minimal.replace("privacy/index.en.md", "summary: The newsletter has a row of its own.", "summary: New text.")
+    assert minimal.policypress("release", "privacy", "--date", "2026-03-10").returncode == 0
     assert run_policypress("build", cwd=minimal.root).returncode == 0
     html = BeautifulSoup((minimal.root / "site/en/privacy/index.html").read_text(), "lxml")
     assert html.select_one("[data-pp-version]").get_text() == "2.2"

@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, FixtureSite
 from policypress.core.frontmatter import read_source
 from policypress.core.load import language_of, load_site
+from policypress.core.model import SourceRef
 from policypress.core.types import Duration, Version, parse_duration
 
 
@@ -17,7 +18,7 @@ def test_minimal_policy_model(minimal: FixtureSite) -> None:
     site = minimal.load().site
     assert site.languages == ("sv", "en") and site.default_language == "sv"
     policy = site.policies["privacy"]
-    revision = policy.current
+    revision = policy.living
     assert (revision.version, revision.effective, revision.is_major) == (Version(2, 1), dt.date(2026, 3, 1), False)
     assert revision.texts["sv"].title == "Integritetspolicy"
     assert revision.texts["en"].summary == "The newsletter has a row of its own."
@@ -26,7 +27,7 @@ def test_minimal_policy_model(minimal: FixtureSite) -> None:
 
 
 def test_facts_come_once_and_labels_per_language(minimal: FixtureSite) -> None:
-    register = minimal.load().site.policies["privacy"].current.register
+    register = minimal.load().site.policies["privacy"].living.register
     orders = register.purpose("orders")
     assert orders.legal_basis == "eu-gdpr:A6-1-b"
     assert orders.retention is not None and orders.retention.after == "purchase"
@@ -41,23 +42,23 @@ def test_facts_come_once_and_labels_per_language(minimal: FixtureSite) -> None:
 
 def test_country_code_no_stays_norway(minimal: FixtureSite) -> None:
     # YAML 1.1 would read NO as false; our loader keeps only true/false as booleans.
-    assert minimal.load().site.policies["privacy"].current.register.recipient("post").country == "NO"
+    assert minimal.load().site.policies["privacy"].living.register.recipient("post").country == "NO"
 
 
-def test_policy_lookup_by_source_file(minimal: FixtureSite) -> None:
+def test_sources_are_known_by_file(minimal: FixtureSite) -> None:
     site = minimal.load().site
-    found = site.policy_at(minimal.path("privacy/index.en.md"))
-    assert found is not None and found[0].id == "privacy" and found[1] == "en"
-    assert site.policy_at(minimal.path("index.sv.md")) is None
+    assert site.source(minimal.path("privacy/index.en.md")) == SourceRef("privacy", "en")
+    assert site.source(minimal.path("privacy/2.1.sv.md")) == SourceRef("privacy", "sv", Version(2, 1))
+    assert site.source(minimal.path("index.sv.md")) is None
 
 
 def test_example_site_is_valid_and_complete() -> None:
     result = load_site(ROOT / "docs", ["sv", "en"], "sv", root=ROOT)
     assert result.problems == []
-    privacy = result.site.policies["privacy"].current.register
+    privacy = result.site.policies["privacy"].living.register
     assert {p.legal_basis for p in privacy.processing} >= {"eu-gdpr:A6-1-a", "eu-gdpr:A6-1-b", "eu-gdpr:A6-1-c", "eu-gdpr:A6-1-f"}
     assert privacy.transfers and all(t.safeguard for t in privacy.transfers)
-    cookies = result.site.policies["cookies"].current.register
+    cookies = result.site.policies["cookies"].living.register
     assert [p.id for p in cookies.consent_purposes] == ["statistics", "video"]
     assert all(cookies.cookies_for(p.id) for p in cookies.consent_purposes)
 

@@ -48,8 +48,14 @@ class Source:
     shown: str  # the path as it appears in messages
     meta: dict[str, Any] | None
     body: str
+    text: str = ""  # the whole file, as read
     lines: dict[Loc, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def body_line(self) -> int:
+        """The file line on which the Markdown body starts."""
+        return self.text[: len(self.text) - len(self.body)].count("\n") + 1
 
     def line_of(self, loc: Loc) -> int | None:
         """The line of a field, or of its closest parent that exists in the file."""
@@ -72,9 +78,9 @@ def read_source(path: Path, shown: str) -> Source:
         return Source(path, shown, None, "", problems=[Problem(shown, None, "", f"cannot be read: {error.strerror}")])
     match = FRONT_MATTER_RE.match(text)
     if not match:
-        return Source(path, shown, None, text)
+        return Source(path, shown, None, text, text)
     body = text[match.end():]
-    source = Source(path, shown, None, body)
+    source = Source(path, shown, None, body, text)
     # Line 1 is the opening '---'; YAML's own line 0 is the file's line 2.
     meta, lines, problems = _load_yaml(match.group(1), first_line=2, shown=shown)
     source.lines = lines

@@ -1,8 +1,10 @@
 """Find the policy sources in a docs folder, validate them and build the `Site` model.
 
-A page is a policy when its front matter has `policy:`. Other pages are left alone,
-except when they carry policy fields without `policy:` (a typo would otherwise turn a
-policy into an unchecked page).
+A page is a policy when its front matter has `policy:`. Its *living text* is the file editors
+change (`privacy/index.sv.md`); its *released revisions* are the sealed copies that
+`policypress release` wrote next to it (`privacy/1.0.sv.md`, with `published` and `sha256`).
+Other pages are left alone, except when they carry policy fields without `policy:` (a typo
+would otherwise turn a policy into an unchecked page).
 """
 
 from __future__ import annotations
@@ -12,9 +14,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import archive
 from .frontmatter import Source, read_source
-from .model import Cookie, DataCategory, Policy, Purpose, Recipient, Register, Revision, RevisionText, Site, merge
-from .problems import Problem, display_path
+from .model import (
+    Cookie,
+    DataCategory,
+    Policy,
+    Purpose,
+    Recipient,
+    Register,
+    Revision,
+    RevisionText,
+    Site,
+    SourceRef,
+    merge,
+)
+from .problems import Problem, display_path, ordered
+from .register import check_placeholders
 from .schema import (
     PAGE_KEYS,
     POLICY_KEYS,
@@ -23,16 +39,21 @@ from .schema import (
     PolicySource,
     PurposeText,
     RecipientText,
+    ReleasedPolicySource,
+    ReleasedTranslationSource,
     TranslationSource,
 )
-from .types import nearest
+from .types import Version, nearest
 from .validate import check_register, check_schema, check_translation
+
+SEAL_KEYS = ("published", "sha256")
 
 
 @dataclass
 class LoadResult:
     site: Site
     problems: list[Problem] = field(default_factory=list)
+    by_policy: dict[str, list[Problem]] = field(default_factory=dict)  # each policy's own problems
 
 
 def language_of(path: PurePosixPath, languages: Sequence[str], default: str) -> tuple[str, PurePosixPath]:
@@ -44,12 +65,32 @@ def language_of(path: PurePosixPath, languages: Sequence[str], default: str) -> 
     return default, path
 
 
+def with_language(stem: PurePosixPath, language: str) -> PurePosixPath:
+    return stem.with_name(f"{stem.stem}.{language}{stem.suffix}")
+
+
 def policy_files(docs_dir: Path) -> list[Path]:
     """Markdown files MkDocs would render (hidden folders and files skipped), in stable order."""
     return [
         path for path in sorted(docs_dir.rglob("*.md"))
         if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
     ]
+
+
+@dataclass
+class _Context:
+    """What every check of one load needs to know."""
+
+    docs_dir: Path
+    root: Path
+    languages: Sequence[str]
+    default_language: str
+    stems: dict[Path, PurePosixPath] = field(default_factory=dict)  # source -> path without language
+    unreadable: set[Path] = field(default_factory=set)  # front matter could not be read at all
+    plain: set[Path] = field(default_factory=set)  # no `policy:` line
+
+    def shown(self, stem: PurePosixPath, language: str) -> str:
+        return display_path(self.docs_dir / with_language(stem, language), self.root)
 
 
 def load_site(
@@ -61,52 +102,66 @@ def load_site(
 ) -> LoadResult:
     """Read every policy under `docs_dir`. Policies with problems are left out of the site;
     the problems say why. `root` is what paths in messages are relative to."""
-    root = root or docs_dir.parent
+    ctx = _Context(docs_dir, root or docs_dir.parent, languages, default_language)
     problems: list[Problem] = []
-    # policy id -> language -> source
-    grouped: dict[str, dict[str, Source]] = defaultdict(dict)
-    stems: dict[tuple[str, str], PurePosixPath] = {}
-
-    # Files whose front matter could not be read at all; their own problem explains them.
-    unreadable: set[Path] = set()
-    plain: set[Path] = set()
+    living: dict[str, dict[str, Source]] = defaultdict(dict)
+    released: dict[str, dict[str, dict[str, Source]]] = defaultdict(lambda: defaultdict(dict))
 
     for path in policy_files(docs_dir):
         relative = PurePosixPath(path.relative_to(docs_dir).as_posix())
         language, stem = language_of(relative, languages, default_language)
-        source = read_source(path, display_path(path, root))
+        ctx.stems[path] = stem
+        source = read_source(path, display_path(path, ctx.root))
         if source.meta is None:
             problems += source.problems
-            (unreadable if source.problems else plain).add(path)
+            (ctx.unreadable if source.problems else ctx.plain).add(path)
             continue
         policy_id = source.meta.get("policy")
         if policy_id is None:
             problems += source.problems + _stray_policy_fields(source)
-            plain.add(path)
+            ctx.plain.add(path)
             continue
-        if not isinstance(policy_id, str) or language in grouped.get(policy_id, {}):
+        if any(key in source.meta for key in SEAL_KEYS) or archive.is_archive_name(stem.stem):
+            # A released revision (or a file named like one): grouped by the version in its name.
+            if isinstance(policy_id, str):
+                released[policy_id][archive.version_in_name(stem.stem)][language] = source
+            else:
+                problems += source.problems + check_schema(source, ReleasedPolicySource)[1]
+            continue
+        if not isinstance(policy_id, str) or language in living.get(policy_id, {}):
             # Without a usable id, or with an id already taken, the file cannot be grouped
             # with its translations; validate it alone so all its problems are still listed.
             problems += source.problems + check_schema(source, PolicySource)[1]
             if isinstance(policy_id, str):
-                first = grouped[policy_id][language]
+                first = living[policy_id][language]
                 problems.append(Problem(source.shown, source.line_of(("policy",)), "policy",
                                         f"expected each policy once per language, found policy {policy_id!r} "
                                         f"in {language} also in {first.shown}; give one of them another id"))
             continue
-        grouped[policy_id][language] = source
-        stems[(policy_id, language)] = stem
+        living[policy_id][language] = source
 
     policies: dict[str, Policy] = {}
-    for policy_id, sources in grouped.items():
-        missing = _Missing(policy_id, docs_dir, root, unreadable, plain)
-        policy, found = _load_policy(policy_id, sources, stems, languages, default_language, missing)
+    sources: dict[Path, SourceRef] = {}
+    by_policy: dict[str, list[Problem]] = {}
+    for policy_id in sorted(set(living) | set(released)):
+        policy, found = _load_policy(policy_id, living.get(policy_id, {}), released.get(policy_id, {}), ctx)
         problems += found
-        if policy is not None:
-            policies[policy_id] = policy
+        by_policy[policy_id] = ordered(found)
+        if policy is None:
+            continue
+        policies[policy_id] = policy
+        for language, source in living[policy_id].items():
+            sources[source.path.resolve()] = SourceRef(policy_id, language)
+        for group in released.get(policy_id, {}).values():
+            for language, source in group.items():
+                sources[source.path.resolve()] = SourceRef(policy_id, language, _version(source))
 
-    site = Site(tuple(languages), default_language, policies)
-    return LoadResult(site, sorted(set(problems)))
+    site = Site(tuple(languages), default_language, policies, sources)
+    return LoadResult(site, ordered(problems), by_policy)
+
+
+def _version(source: Source) -> Version:
+    return Version.parse(str((source.meta or {})["version"]))
 
 
 def _stray_policy_fields(source: Source) -> list[Problem]:
@@ -124,82 +179,184 @@ def _stray_policy_fields(source: Source) -> list[Problem]:
     return problems[:1]
 
 
-@dataclass
-class _Missing:
-    """Explains a language text that was not found, without repeating a problem already
-    reported for the file that should have been it."""
-
-    policy_id: str
-    docs_dir: Path
-    root: Path
-    unreadable: set[Path]
-    plain: set[Path]
-
-    def problem(self, reporter: Source, stem: PurePosixPath, language: str, default: bool) -> list[Problem]:
-        path = self.docs_dir / _with_language(stem, language)
-        expected = display_path(path, self.root)
-        if path in self.unreadable:
-            return []
-        if path in self.plain:
-            message = (f"policy {self.policy_id!r} has no {language} text: {expected} exists but has no "
-                       f"'policy: {self.policy_id}' line; expected it there")
-        elif default:
-            message = f"policy {self.policy_id!r} is missing in the default language ({language}); expected {expected}"
-        else:
-            message = (f"policy {self.policy_id!r} has no {language} text; expected {expected} "
-                       f"(every policy is published in every language)")
-        return [Problem(reporter.shown, None, "", message)]
+# --- one policy ---------------------------------------------------------------------------------
 
 
 def _load_policy(
     policy_id: str,
-    sources: dict[str, Source],
-    stems: dict[tuple[str, str], PurePosixPath],
-    languages: Sequence[str],
-    default_language: str,
-    missing: _Missing,
+    living_sources: dict[str, Source],
+    released_sources: dict[str, dict[str, Source]],
+    ctx: _Context,
 ) -> tuple[Policy | None, list[Problem]]:
+    if not living_sources:
+        source = next(iter(next(iter(released_sources.values())).values()))
+        expected = ctx.shown(ctx.stems[source.path].with_name("index.md"), ctx.default_language)
+        return None, [Problem(source.shown, None, "",
+                              f"policy {policy_id!r} has released revisions but no living text; expected {expected}")]
+
+    living, problems = _load_revision(policy_id, living_sources, ctx)
+    revisions: list[Revision] = []
+    for name, group in released_sources.items():
+        revision, found = _load_revision(policy_id, group, ctx, released=name, living_sources=living_sources)
+        problems += found
+        if revision is not None:
+            revisions.append(revision)
+    if problems or living is None:
+        return None, problems
+    revisions.sort(key=lambda r: r.version)
+    problems += _check_history(policy_id, living, revisions, living_sources, released_sources)
+    if problems:
+        return None, problems
+    paths = {language: source.path for language, source in living_sources.items()}
+    return Policy(policy_id, living, tuple(revisions), paths), []
+
+
+def _load_revision(
+    policy_id: str,
+    sources: dict[str, Source],
+    ctx: _Context,
+    *,
+    released: str | None = None,
+    living_sources: dict[str, Source] | None = None,
+) -> tuple[Revision | None, list[Problem]]:
+    """Validate one revision in every language: the living text (`released` is None) or the
+    released revision whose files are named `released` (a version, e.g. '1.0')."""
     problems: list[Problem] = [p for source in sources.values() for p in source.problems]
-    default = sources.get(default_language)
+    schema, translation_schema = (
+        (ReleasedPolicySource, ReleasedTranslationSource) if released else (PolicySource, TranslationSource)
+    )
+    default = sources.get(ctx.default_language)
     if default is None:
         language, any_source = next(iter(sources.items()))
-        problems += missing.problem(any_source, stems[(policy_id, language)], default_language, default=True)
-        # Still validate what exists so its own problems are reported in this same run.
+        problems += _missing(policy_id, any_source, ctx.stems[any_source.path], ctx.default_language, ctx, released, default=True)
         for source in sources.values():
-            problems += check_schema(source, TranslationSource)[1]
+            problems += check_schema(source, translation_schema)[1]
         return None, problems
 
-    doc, found = check_schema(default, PolicySource)
+    doc, found = check_schema(default, schema)
     problems += found + check_register(default)
-
-    default_stem = stems[(policy_id, default_language)]
+    default_stem = ctx.stems[default.path]
     translations: dict[str, TranslationSource] = {}
-    for language in languages:
-        if language == default_language:
+    for language in ctx.languages:
+        if language == ctx.default_language:
             continue
         source = sources.get(language)
         if source is None:
-            problems += missing.problem(default, default_stem, language, default=False)
+            problems += _missing(policy_id, default, default_stem, language, ctx, released, default=False)
             continue
-        if stems[(policy_id, language)] != default_stem:
-            expected = display_path(missing.docs_dir / _with_language(default_stem, language), missing.root)
+        if ctx.stems[source.path] != default_stem:
             problems.append(Problem(source.shown, None, "",
-                                    f"expected the {language} text of policy {policy_id!r} at {expected}, next to "
-                                    f"{default.shown}, so that the language switcher links them; move or rename it"))
-        translation, found = check_schema(source, TranslationSource, default)
+                                    f"expected the {language} text of policy {policy_id!r} at {ctx.shown(default_stem, language)}, "
+                                    f"next to {default.shown}, so that the language switcher links them; move or rename it"))
+        translation, found = check_schema(source, translation_schema, default)
         problems += found + check_translation(default, source)
         if translation is not None:
             translations[language] = translation
-
+    if released:
+        problems += _check_seals(released, sources, default_stem, living_sources or {}, ctx)
     if problems or doc is None:
         return None, problems
-    revision = build_revision(doc, default_language, translations, sources)
-    paths = {language: source.path for language, source in sources.items()}
-    return Policy(policy_id, revision, (), paths), []
+    revision = build_revision(doc, ctx.default_language, translations, sources)
+    for source in sources.values():
+        problems += check_placeholders(source.body, revision.register, source.shown, source.body_line)
+    return (None, problems) if problems else (revision, [])
 
 
-def _with_language(stem: PurePosixPath, language: str) -> PurePosixPath:
-    return stem.with_name(f"{stem.stem}.{language}{stem.suffix}")
+def _missing(policy_id: str, reporter: Source, stem: PurePosixPath, language: str, ctx: _Context,
+             released: str | None, default: bool) -> list[Problem]:
+    """Why a language's text was not found, unless the file that should be it already has a
+    problem of its own that explains it."""
+    path = ctx.docs_dir / with_language(stem, language)
+    expected = ctx.shown(stem, language)
+    if path in ctx.unreadable:
+        return []
+    if released:
+        message = (f"released revision {released} of policy {policy_id!r} has no {language} text; expected {expected} "
+                   f"(release writes every language: restore it from version control)")
+    elif path in ctx.plain:
+        message = (f"policy {policy_id!r} has no {language} text: {expected} exists but has no "
+                   f"'policy: {policy_id}' line; expected it there")
+    elif default:
+        message = f"policy {policy_id!r} is missing in the default language ({language}); expected {expected}"
+    else:
+        message = (f"policy {policy_id!r} has no {language} text; expected {expected} "
+                   f"(every policy is published in every language)")
+    return [Problem(reporter.shown, None, "", message)]
+
+
+def _check_seals(
+    name: str,
+    sources: dict[str, Source],
+    stem: PurePosixPath,
+    living_sources: dict[str, Source],
+    ctx: _Context,
+) -> list[Problem]:
+    """A released revision is exactly what `policypress release` wrote, next to its policy."""
+    problems: list[Problem] = []
+    living_folder = next((s.path.parent for s in living_sources.values()), None)
+    dates = {}
+    for language, source in sources.items():
+        meta = source.meta or {}
+        if archive.recorded_hash(source.text) is not None and not archive.is_intact(source.text):
+            problems.append(Problem(source.shown, None, "",
+                                    "was edited after it was released: its content no longer matches the sha256 recorded "
+                                    f"by `policypress release`; expected it unchanged, so undo the edit (git checkout -- "
+                                    f"{source.shown}). A released revision never changes: publish a new version instead"))
+        if isinstance(meta.get("version"), str) and meta["version"] != name:
+            problems.append(Problem(source.shown, source.line_of(("version",)), "version",
+                                    f"expected \"{name}\", the version in the file's name, found \"{meta['version']}\""))
+        if living_folder is not None and source.path.parent != living_folder:
+            problems.append(Problem(source.shown, None, "",
+                                    f"expected released revisions next to the policy's living text, in "
+                                    f"{display_path(living_folder, ctx.root)}/"))
+        dates[language] = meta.get("published")
+    if len(set(map(str, dates.values()))) > 1:
+        default = sources.get(ctx.default_language) or next(iter(sources.values()))
+        problems.append(Problem(default.shown, default.line_of(("published",)), "published",
+                                f"the languages disagree on the publication date: {', '.join(f'{k}: {v}' for k, v in dates.items())}"))
+    return problems
+
+
+def _check_history(
+    policy_id: str,
+    living: Revision,
+    revisions: list[Revision],
+    living_sources: dict[str, Source],
+    released_sources: dict[str, dict[str, Source]],
+) -> list[Problem]:
+    """Versions and dates increase, and the living text matches the release of its version."""
+    problems: list[Problem] = []
+
+    def released_source(revision: Revision, language: str) -> Source:
+        return released_sources[str(revision.version)][language]
+
+    for before, after in zip(revisions, revisions[1:]):
+        source = released_source(after, next(iter(after.texts)))
+        if after.effective <= before.effective:
+            problems.append(Problem(source.shown, source.line_of(("effective",)), "effective",
+                                    f"expected a date after {before.effective} (when version {before.version} took effect): "
+                                    f"versions take effect in order; found {after.effective}"))
+        if after.published and before.published and after.published < before.published:
+            problems.append(Problem(source.shown, source.line_of(("published",)), "published",
+                                    f"expected a date on or after {before.published} (when version {before.version} was "
+                                    f"released), found {after.published}"))
+    latest = revisions[-1] if revisions else None
+    if latest is None:
+        return problems
+    if living.version < latest.version:
+        source = living_sources[next(iter(living.texts))]  # the default language comes first
+        problems.append(Problem(source.shown, source.line_of(("version",)), "version",
+                                f"expected at least \"{latest.version}\", the latest released version, found "
+                                f"\"{living.version}\""))
+    elif living.version == latest.version:
+        for language, source in living_sources.items():
+            frozen = released_source(latest, language)
+            if archive.normalise(source.text) != archive.unsealed(frozen.text):
+                problems.append(Problem(source.shown, None, "",
+                                        f"differs from released revision {latest.version} ({frozen.shown}) but keeps "
+                                        f"its version; a change needs a new version: raise `version`, update `summary` "
+                                        f"and `effective`, then run `policypress release {policy_id}` (or undo the edit)"))
+    return problems
 
 
 def build_revision(
@@ -227,7 +384,7 @@ def build_revision(
         cookies=tuple(merge(Cookie, c, labels("cookies", "name", CookieText, c.name)) for c in doc.cookies),
     )
     texts = {
-        language: RevisionText(language, d.title, d.summary, sources[language].body, sources[language].shown)
+        language: RevisionText(language, d.title, d.summary, sources[language].body, sources[language].shown, sources[language].path)
         for language, d in docs.items()
     }
-    return Revision(doc.policy, doc.version, doc.effective, register, texts)
+    return Revision(doc.policy, doc.version, doc.effective, register, texts, getattr(doc, "published", None))

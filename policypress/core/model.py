@@ -97,6 +97,7 @@ class RevisionText:
     summary: str
     body: str  # the Markdown after the front matter
     source: str  # the file, as shown in messages
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -112,15 +113,41 @@ class Revision:
     def is_major(self) -> bool:
         return self.version.is_major
 
+    @property
+    def is_released(self) -> bool:
+        return self.published is not None
+
 
 @dataclass(frozen=True)
 class Policy:
-    """A policy in every language: its living text and the revisions released before it."""
+    """A policy in every language: its living text and the revisions released so far."""
 
     id: str
-    current: Revision
-    history: tuple[Revision, ...] = ()  # released revisions, oldest first
+    living: Revision
+    revisions: tuple[Revision, ...] = ()  # released, oldest first
     paths: Mapping[str, Path] = field(default_factory=dict)  # language -> living source file
+
+    @property
+    def latest(self) -> Revision | None:
+        return self.revisions[-1] if self.revisions else None
+
+    @property
+    def draft(self) -> Revision | None:
+        """The living text when it is newer than every released revision (not yet released)."""
+        latest = self.latest
+        return self.living if latest is None or self.living.version > latest.version else None
+
+    def revision(self, version: Version) -> Revision:
+        return next(r for r in self.revisions if r.version == version)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """What a Markdown source is: a policy's living text, or one of its released revisions."""
+
+    policy: str
+    language: str
+    version: Version | None = None  # None for the living text
 
 
 @dataclass(frozen=True)
@@ -128,12 +155,7 @@ class Site:
     languages: tuple[str, ...]
     default_language: str
     policies: Mapping[str, Policy] = field(default_factory=dict)
+    sources: Mapping[Path, SourceRef] = field(default_factory=dict)  # resolved path -> what it is
 
-    def policy_at(self, path: Path) -> tuple[Policy, str] | None:
-        """The policy and language whose living source is this file, if any."""
-        resolved = path.resolve()
-        for policy in self.policies.values():
-            for language, source in policy.paths.items():
-                if source.resolve() == resolved:
-                    return policy, language
-        return None
+    def source(self, path: Path) -> SourceRef | None:
+        return self.sources.get(path.resolve())

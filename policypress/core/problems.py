@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one source file.
 
@@ -20,6 +20,10 @@ class Problem:
     field: str
     message: str
 
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """By file, then line (problems about the whole file first), field and message."""
+        return (self.source, self.line or 0, self.field, self.message)
+
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
@@ -29,8 +33,13 @@ class PolicyError(Exception):
     """Raised by commands that must stop on bad input; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        self.problems = ordered(problems)
         super().__init__(format_problems(self.problems))
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in reading order."""
+    return sorted(set(problems), key=Problem.sort_key)
 
 
 def format_problems(problems: list[Problem]) -> str:

@@ -193,6 +193,21 @@ class PolicySource(_Document):
     cookies: list[CookieEntry] = Field(default_factory=list)
 
 
+class _Sealed(Strict):
+    """What `policypress release` adds to a released revision's front matter."""
+
+    published: DateField = Field(description="the day the revision was released, YYYY-MM-DD")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="the hash written by policypress release")
+
+
+class ReleasedPolicySource(PolicySource, _Sealed):
+    """A released revision in the default language (written by `policypress release`)."""
+
+
+class ReleasedTranslationSource(TranslationSource, _Sealed):
+    """A released revision in another language (written by `policypress release`)."""
+
+
 # The key of each register list: entries in different languages are matched by it.
 LIST_KEYS: dict[str, str] = {"personal_data": "id", "processing": "id", "recipients": "id", "cookies": "name"}
 

@@ -16,7 +16,7 @@ from .schema import LIST_KEYS, PAGE_KEYS, PolicySource, TranslationSource
 from .types import ERROR_TYPE, nearest
 from .vocabulary import EEA_COUNTRIES, LEGITIMATE_INTEREST
 
-Doc = typing.TypeVar("Doc", PolicySource, TranslationSource)
+Doc = typing.TypeVar("Doc", bound=PolicySource | TranslationSource)
 
 
 
@@ -50,6 +50,8 @@ def _problem(source: Source, schema: type[BaseModel], error: dict[str, Any], def
         message = f"expected true or false, found {describe(found)}"
     elif kind == "too_short":
         message = f"expected at least one item, found {describe(found)}"
+    elif kind in ("string_type", "string_pattern_mismatch"):  # only `sha256` is a plain pattern
+        message = f"expected the 64-character hash written by `policypress release`, found {describe(found)}"
     else:  # pragma: no cover - every type our schema can produce is mapped above
         message = f"{error['msg']}; found {describe(found)}"
     return Problem(source.shown, source.line_of(loc), field_path(loc), message)
@@ -58,7 +60,7 @@ def _problem(source: Source, schema: type[BaseModel], error: dict[str, Any], def
 def _unknown_key(source: Source, schema: type[BaseModel], loc: Loc, found: object, default: Source | None) -> str:
     parent, key = _model_at(schema, loc[:-1]), str(loc[-1])
     # A fact written in a translation: say where it belongs, and whether it even agrees.
-    if schema is TranslationSource and default is not None and _is_fact(loc):
+    if issubclass(schema, TranslationSource) and default is not None and _is_fact(loc):
         message = f"is a fact of the policy and is written once, in the default-language file {default.shown}; remove it here"
         there = _value_in_default(default, source, loc)
         if there is not _ABSENT and there != found:

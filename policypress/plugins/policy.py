@@ -2,35 +2,42 @@
 
 mkdocs-static-i18n builds the default language first and then re-runs the whole build for
 each other language; every event here therefore works on the language of the current pass
-(`config.theme["language"]`, set by i18n) and keeps no state across builds except the
-model it reloads in `on_pre_build`.
+(`config.theme["language"]`, set by i18n) and keeps no state across builds except what
+`on_pre_build` reloads.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..core import diff, feeds
 from ..core.load import load_site
-from ..core.model import Policy, Site
+from ..core.model import Policy, Revision, Site, SourceRef
+from ..core.register import replace_placeholders
+from ..core.register import view as register_view
 from ..core.texts import long_date, strings
+from ..core.timeline import Timeline, build_date
 from .config import PolicyConfig
 from .material_fix import patched_bundle
+from .pages import Generated, changelog_rows, feed_links, revision_context
+from .routes import Routes, generated_source, page_path, rebase
 
 log = get_plugin_logger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
-# Stylesheets shipped with the package, served from the site's own origin.
-ASSETS = {"assets/policypress/policypress.css": PACKAGE / "assets" / "policypress.css"}
+STYLESHEET = "assets/policypress/policypress.css"
 
 
 def i18n_languages(config: MkDocsConfig, plugin_name: str) -> tuple[list[str], str]:
@@ -50,33 +57,38 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.command: Literal["build", "gh-deploy", "serve"] = "build"
         self.site: Site | None = None
         self.languages: list[str] = []
         self.default_language = ""
         self.bundle: tuple[str, str] | None = None
+        self.today = build_date()
+        self.timelines: dict[str, Timeline] = {}
+        self.routes: Routes | None = None
+        self.env: Environment | None = None
+        self.generated: dict[str, Generated] = {}  # src_uri -> page, for the current language
+        self.rendered: dict[tuple[str, str], tuple[str, str]] = {}  # (policy, version) -> (url, html)
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    # --- configuration and model ---------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         self.languages, self.default_language = i18n_languages(config, self.config.i18n_plugin)
+        if not config.use_directory_urls:
+            raise PluginError("policypress needs 'use_directory_urls: true' (the default): policy URLs end in '/' "
+                              "so that they stay the same whatever serves them")
         # Our templates sit between the site's custom_dir and the theme, so a site can still
         # override them while the theme's own files are overridden by ours.
         if str(TEMPLATES) not in config.theme.dirs:
-            position = 1 if config.theme.custom_dir else 0
-            config.theme.dirs.insert(position, str(TEMPLATES))
-        for uri in ASSETS:
-            if uri.endswith(".css") and uri not in config.extra_css:
-                config.extra_css.append(uri)
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         self.bundle = patched_bundle(config.theme.dirs)
         return config
-
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if not self.config.enabled:
-            return files
-        for uri, path in ASSETS.items():
-            if files.get_file_from_path(uri) is None:
-                files.append(File.generated(config, uri, abs_src_path=str(path)))
-        return files
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -84,42 +96,190 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         root = Path(config.config_file_path).parent
         result = load_site(Path(config.docs_dir), self.languages, self.default_language, root=root)
         self.site = result.site
+        self.today = build_date()
+        self.timelines = {pid: Timeline(policy, self.today) for pid, policy in result.site.policies.items()}
+        self.routes = Routes(result.site, Path(config.docs_dir), config.site_url)
+        self.env = config.theme.get_env()
+        self.generated, self.rendered = {}, {}
         # Report once per build: i18n re-runs the events for every further language.
-        if self.current_language(config) == self.default_language:
-            for problem in result.problems:
-                log.warning(str(problem))
-            if self.bundle is None:
-                log.info("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
+        if self.language(config) != self.default_language:
+            return
+        for problem in result.problems:
+            log.warning(str(problem))
+        for policy in result.site.policies.values():
+            if policy.draft is not None:
+                shown = self.timelines[policy.id].shown
+                log.warning(f"{policy.living.texts[self.default_language].source}: {policy.id} {policy.draft.version} is not "
+                            f"released yet; run `policypress release {policy.id}` to publish it (until then the site "
+                            f"shows {'nothing' if shown.published is None else shown.version})")
+        if self.bundle is None:
+            log.info("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
 
     @staticmethod
-    def current_language(config: MkDocsConfig) -> str:
+    def language(config: MkDocsConfig) -> str:
         return str(config.theme["language"])
 
-    def policy_of(self, page: Page) -> tuple[Policy, str] | None:
-        if self.site is None or not page.file.abs_src_path:
+    def ref(self, file: File) -> SourceRef | None:
+        """Which policy source a file is, if any."""
+        if self.site is None or not file.abs_src_path:
             return None
-        return self.site.policy_at(Path(page.file.abs_src_path))
+        return self.site.source(Path(file.abs_src_path))
+
+    def shown(self, policy: Policy) -> Revision:
+        """The revision on a policy's stable page: in force, or (while previewing) the draft."""
+        if self.command == "serve" and policy.draft is not None:
+            return policy.draft
+        return self.timelines[policy.id].shown
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    @event_priority(-200)  # after mkdocs-static-i18n has chosen this language's files
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled or self.site is None or self.routes is None:
+            return files
+        language = self.language(config)
+        for file in files.documentation_pages():
+            ref = self.ref(file)
+            if ref is not None and ref.version is not None:
+                revision = self.site.policies[ref.policy].revision(ref.version)
+                public = revision in self.timelines[ref.policy].public
+                # Revisions are reached from their policy, not the navigation; unpublished ones not at all.
+                file.inclusion = InclusionLevel.NOT_IN_NAV if public else InclusionLevel.EXCLUDED
+        t = strings(language)
+        pages = [Generated("site-changelog", language, self.routes.site_changelog(language))]
+        for policy in self.site.policies.values():
+            timeline = self.timelines[policy.id]
+            pages.append(Generated("changelog", language, self.routes.changelog(policy, language), policy))
+            for revision in timeline.public:
+                if timeline.previous(revision) is not None:
+                    pages.append(Generated("diff", language, self.routes.diff(policy, revision, language), policy, revision))
+        for page in pages:
+            title = self.generated_title(page, t)
+            source = generated_source(page.url, language, self.routes)
+            file = File.generated(config, source, content=f"---\ntitle: {title!r}\nsearch:\n  exclude: true\n---\n",
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            file.dest_uri = page_path(page.url)
+            file.alternates = self.generated_alternates(page)  # read by hreflang and the language switcher
+            files.append(file)
+            self.generated[source] = page
+        return files
+
+    def generated_title(self, page: Generated, t: dict[str, str]) -> str:
+        if page.kind == "site-changelog":
+            return t["changelog"]
+        assert page.policy is not None
+        title = page.policy.living.texts[page.language].title
+        if page.kind == "changelog":
+            return t["changelog_of"].format(title=title)
+        assert page.revision is not None
+        return f"{t['diff_title'].format(version=page.revision.version)} – {title}"
+
+    def generated_alternates(self, page: Generated) -> dict[str, Any]:
+        assert self.routes is not None
+
+        class Alternate:
+            def __init__(self, url: str) -> None:
+                self.url = url
+
+        def url_in(language: str) -> str:
+            if page.kind == "site-changelog":
+                return self.routes.site_changelog(language)
+            assert page.policy is not None
+            if page.kind == "changelog":
+                return self.routes.changelog(page.policy, language)
+            assert page.revision is not None
+            return self.routes.diff(page.policy, page.revision, language)
+
+        return {language: Alternate(url_in(language)) for language in self.languages}
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        ref = self.ref(page.file)
+        if ref is None or self.site is None:
+            return markdown
+        policy = self.site.policies[ref.policy]
+        if ref.version is None:
+            # The stable page shows the revision in force, which is not always the living text.
+            revision = self.shown(policy)
+            markdown = revision.texts[ref.language].body
+        else:
+            revision = policy.revision(ref.version)
+            # Search finds the text in force; earlier and later revisions stay out of the index.
+            page.meta["search"] = {"exclude": True}
+        return replace_placeholders(markdown, self.register_renderer(revision, ref.language))
+
+    def register_renderer(self, revision: Revision, language: str):
+        """Renders `<!-- register: kind -->` placeholders from this revision's own data."""
+        assert self.env is not None
+        template = self.env.get_template("partials/policypress/register.html")
+        t = strings(language)
+
+        def render(kind: str, arg: str | None) -> str:
+            html = template.render(t=t, view=register_view(kind, arg, revision.register, language))
+            # A raw HTML block in Markdown ends at a blank line; keep the table in one block.
+            return "\n".join(line for line in html.splitlines() if line.strip())
+
+        return render
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        ref = self.ref(page.file)
+        if ref is not None and ref.version is not None:
+            self.rendered[(ref.policy, str(ref.version))] = (page.url, html)
+        generated = self.generated.get(page.file.src_uri) if page.file.generated_by else None
+        if generated is None or self.env is None:
+            return html
+        if generated.kind == "diff":
+            return self.render_diff(generated, page.url)
+        return self.render_changelog(generated, page.url)
+
+    def render_diff(self, page: Generated, url: str) -> str:
+        assert page.policy and page.revision and self.routes and self.env
+        timeline = self.timelines[page.policy.id]
+        previous = timeline.previous(page.revision)
+        assert previous is not None
+        old_url, old_html = self.rendered[(page.policy.id, str(previous.version))]
+        new_url, new_html = self.rendered[(page.policy.id, str(page.revision.version))]
+        t = strings(page.language)
+        result = diff.render(old_html, new_html, t, rebase(old_url, url), rebase(new_url, url))
+        context = revision_context(timeline, page.revision, "diff", page.language, self.routes, url)
+        context["previous"] = revision_context(timeline, previous, "diff", page.language, self.routes, url)["this"]
+        return self.env.get_template("partials/policypress/diff.html").render(
+            t=t, pp=context, diff=result.html, stats=result.stats
+        )
+
+    def render_changelog(self, page: Generated, url: str) -> str:
+        assert self.routes and self.env
+        timelines = [self.timelines[page.policy.id]] if page.policy else list(self.timelines.values())
+        t = strings(page.language)
+        return self.env.get_template("partials/policypress/changelog.html").render(
+            t=t,
+            rows=changelog_rows(timelines, page.language, self.routes, url),
+            whole_site=page.policy is None,
+            feeds=feed_links(self.routes, page.language, url),
+        )
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        if not self.config.enabled:
+        if not self.config.enabled or self.routes is None:
             return context
-        language = self.current_language(config)
+        language = self.language(config)
         info: dict[str, Any] = {
             "language": language,
             "t": strings(language),
             "alternates": self.alternates(page, config),
             "material_bundle": self.bundle[0] if self.bundle else None,
+            "feeds": feed_links(self.routes, language, page.url) if config.site_url else [],
         }
-        found = self.policy_of(page)
-        if found:
-            policy, _ = found
-            revision = policy.current
-            info.update(
-                policy=policy,
-                revision=revision,
-                text=revision.texts[language],
-                effective=long_date(revision.effective, language),
-            )
+        ref = self.ref(page.file)
+        if ref is not None and self.site is not None:
+            policy = self.site.policies[ref.policy]
+            timeline = self.timelines[policy.id]
+            if ref.version is None:
+                info.update(revision_context(timeline, self.shown(policy), "stable", language, self.routes, page.url))
+            else:
+                revision = policy.revision(ref.version)
+                info.update(revision_context(timeline, revision, "revision", language, self.routes, page.url))
+                if revision == timeline.in_force and config.site_url:
+                    # The same text is at the stable URL; that is the one search engines should show.
+                    page.canonical_url = urljoin(config.site_url, self.routes.stable(policy, language))
         context["policypress"] = info
         self.fix_language_switcher(page, config)
         return context
@@ -127,8 +287,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     def fix_language_switcher(self, page: Page, config: MkDocsConfig) -> None:
         """Point every language-switcher entry at this page's own translation, as a
         site-relative URL. mkdocs-static-i18n leaves home pages at root-absolute links
-        ('/en/'), which break when the site is served from a sub-path."""
-        alternates: dict[str, File] = getattr(page.file, "alternates", {}) or {}
+        ('/en/'), and does not know the pages policypress generates."""
+        alternates: dict[str, Any] = getattr(page.file, "alternates", {}) or {}
         # i18n assigns the attribute (shadowing the mapping key); templates read the attribute.
         for entry in getattr(config.extra, "alternate", None) or []:
             file = alternates.get(entry.get("lang"))
@@ -139,13 +299,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         """`<link rel="alternate" hreflang>` targets: every language of this page and x-default.
 
         Absolute when `site_url` is set (search engines ask for full URLs), else relative."""
-        files: dict[str, File] = dict(getattr(page.file, "alternates", {}) or {})
-        language = self.current_language(config)
-        files.setdefault(language, page.file)
+        files: dict[str, Any] = dict(getattr(page.file, "alternates", {}) or {})
+        files.setdefault(self.language(config), page.file)
 
-        def href(file: File) -> str:
+        def href(file: Any) -> str:
             if config.site_url:
-                return urljoin(config.site_url, file.url)
+                return urljoin(config.site_url, file.url.removeprefix("./"))
             return get_relative_url(file.url, page.url) or "./"
 
         links = [{"hreflang": lang, "href": href(files[lang])} for lang in self.languages if lang in files]
@@ -153,9 +312,59 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             links.append({"hreflang": "x-default", "href": href(files[self.default_language])})
         return links
 
+    # --- files written after the pages -----------------------------------------------------------
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        # Assets live once, in the default language's site root (i18n links other languages there).
-        if self.config.enabled and self.bundle and self.current_language(config) == self.default_language:
-            target = Path(config.site_dir) / self.bundle[0]
+        if not self.config.enabled or self.routes is None:
+            return
+        site_dir = Path(config.site_dir)
+        language = self.language(config)
+        if language == self.default_language:
+            # Assets live once, in the site root (i18n points the other languages there).
+            (site_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / STYLESHEET).write_bytes((PACKAGE / "assets" / "policypress.css").read_bytes())
+            if self.bundle:
+                (site_dir / self.bundle[0]).write_text(self.bundle[1], encoding="utf-8")
+        if config.site_url:
+            self.write_feeds(site_dir, language, config.site_name)
+        elif language == self.default_language:
+            log.warning("policypress: set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
+
+    def write_feeds(self, site_dir: Path, language: str, site_name: str) -> None:
+        assert self.routes is not None
+        t = strings(language)
+        entries = [self.feed_entry(timeline, revision, language, t)
+                   for timeline in self.timelines.values() for revision in timeline.public]
+        home = self.routes.absolute(self.routes.home(language))
+        outputs = {
+            "atom": feeds.atom(feeds.Feed(t["feed_title"].format(site=site_name), language, home,
+                                          self.routes.absolute(self.routes.feed("atom", language)), entries)),
+            "json": feeds.json_feed(feeds.Feed(t["feed_title"].format(site=site_name), language, home,
+                                               self.routes.absolute(self.routes.feed("json", language)), entries)).encode(),
+            "major": feeds.atom(feeds.Feed(t["feed_major_title"].format(site=site_name), language, home,
+                                           self.routes.absolute(self.routes.feed("major", language)),
+                                           [e for e in entries if e.major])),
+        }
+        for kind, content in outputs.items():
+            target = site_dir / self.routes.feed(kind, language)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(self.bundle[1], encoding="utf-8")
+            target.write_bytes(content)
+
+    def feed_entry(self, timeline: Timeline, revision: Revision, language: str, t: dict[str, str]) -> feeds.Entry:
+        assert self.routes is not None
+        policy, routes = timeline.policy, self.routes
+        text = revision.texts[language]
+        url = routes.absolute(routes.revision(policy, revision, language))
+        diff_url = routes.absolute(routes.diff(policy, revision, language)) if timeline.previous(revision) else None
+        effective = long_date(revision.effective, language)
+        kind = t["change_major"] if revision.is_major else t["change_minor"]
+        links = [f'<a href="{escape(url)}">{escape(t["read_version"].format(version=revision.version))}</a>']
+        if diff_url:
+            links.append(f'<a href="{escape(diff_url)}">{escape(t["see_changes"])}</a>')
+        links_html = f"<p>{escape(kind)}. {escape(t['effective'])} {escape(effective)}.</p>\n<p>{' · '.join(links)}</p>"
+        return feeds.Entry(
+            policy=policy.id, version=str(revision.version), language=language,
+            title=t["entry_title"].format(title=text.title, version=revision.version, date=effective),
+            summary=text.summary, published=revision.published or revision.effective, effective=revision.effective,
+            major=revision.is_major, url=url, diff_url=diff_url, links_html=links_html,
+        )

@@ -1,0 +1,397 @@
+"""A readable comparison of two rendered revisions of a policy.
+
+Both revisions are compared as rendered HTML, not Markdown, so markup noise (line wrapping,
+list markers, emphasis syntax) does not show up as a change. The text is cut into blocks
+(headings, paragraphs, list items, table rows), blocks are aligned with difflib's
+SequenceMatcher (Python's standard, well-kept diff), and inside each changed block the words
+are compared again. Every insertion and deletion is an `<ins>`/`<del>` element that starts
+with visually hidden text ("Deleted text: … end of deleted text"), so screen readers announce
+it, and is styled by line-through/underline and markers, not by colour alone. Sections
+without changes are collapsed into `<details>`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+Status = Literal["equal", "changed", "inserted", "deleted"]
+LinkRewriter = Callable[[str], str]
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+CONTAINERS = {"ul", "ol", "table"}
+SECTION = "h2"
+# Blocks at least this similar are shown as one changed block; less similar ones as a
+# deletion followed by an insertion.
+PAIR_RATIO = 0.4
+WORDS_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass
+class Block:
+    kind: str  # tag of the block: p, h2, li, tr, ...
+    element: HtmlElement
+    container: str | None = None  # ul / ol / table for items of a container
+    group: int = -1  # which container (in document order) the item belongs to
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.element.text_content().split())
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.text)
+
+
+@dataclass
+class Item:
+    """One block of the output, with what happened to it."""
+
+    status: Status
+    old: Block | None = None
+    new: Block | None = None
+
+    @property
+    def block(self) -> Block:
+        block = self.new if self.new is not None else self.old
+        assert block is not None
+        return block
+
+
+@dataclass
+class Stats:
+    changed: int = 0
+    inserted: int = 0
+    deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.changed + self.inserted + self.deleted
+
+
+@dataclass
+class Diff:
+    html: str
+    stats: Stats = field(default_factory=Stats)
+
+
+def parse_blocks(fragment: str) -> list[Block]:
+    """Split rendered HTML into comparable blocks; permalink anchors are dropped."""
+    root = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
+    for anchor in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
+        anchor.drop_tree()
+    blocks: list[Block] = []
+    groups = 0
+
+    def walk(parent: HtmlElement) -> None:
+        nonlocal groups
+        for child in parent.iterchildren():
+            if not isinstance(child.tag, str):
+                continue  # comments
+            if child.tag in ("ul", "ol"):
+                groups += 1
+                blocks.extend(Block("li", li, child.tag, groups) for li in child.iterchildren("li"))
+            elif child.tag == "table":
+                groups += 1
+                blocks.extend(Block("tr", tr, "table", groups) for tr in child.iter("tr"))
+            elif _is_wrapper(child):
+                walk(child)
+            else:
+                blocks.append(Block(child.tag, child))
+
+    walk(root)
+    return blocks
+
+
+def _is_wrapper(element: HtmlElement) -> bool:
+    """A <div> that only groups blocks (such as a register table's), compared by its contents.
+    Divs with a meaning of their own, like admonitions, stay one block."""
+    classes = (element.get("class") or "").split()
+    plain = not classes or all(c.startswith("pp-") for c in classes)
+    return element.tag == "div" and plain and not (element.text or "").strip()
+
+
+def align(old: list[Block], new: list[Block]) -> list[Item]:
+    """Blocks of both revisions in reading order, each marked equal, changed, inserted or deleted."""
+    items: list[Item] = []
+    matcher = difflib.SequenceMatcher(None, [b.key for b in old], [b.key for b in new], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            items += [Item("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2])]
+        elif op == "delete":
+            items += [Item("deleted", old=o) for o in old[i1:i2]]
+        elif op == "insert":
+            items += [Item("inserted", new=n) for n in new[j1:j2]]
+        else:
+            items += _pair(old[i1:i2], new[j1:j2])
+    return items
+
+
+def _pair(old: list[Block], new: list[Block]) -> list[Item]:
+    """Within a replaced range, pair similar blocks of the same kind, in order."""
+    items: list[Item] = []
+    j = 0
+    for o in old:
+        best, best_ratio = None, PAIR_RATIO
+        for k in range(j, len(new)):
+            if new[k].kind != o.kind:
+                continue
+            ratio = difflib.SequenceMatcher(None, o.text, new[k].text, autojunk=False).ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = k, ratio
+        if best is None:
+            items.append(Item("deleted", old=o))
+            continue
+        items += [Item("inserted", new=n) for n in new[j:best]]
+        items.append(Item("changed", o, new[best]))
+        j = best + 1
+    items += [Item("inserted", new=n) for n in new[j:]]
+    return items
+
+
+def word_diff(old: str, new: str) -> list[tuple[Status, str]]:
+    """Segments of text: ('equal', t), ('deleted', t), ('inserted', t); a change separated from
+    the next only by white space is merged with it, so a rewritten phrase reads as one."""
+    a, b = WORDS_RE.findall(old), WORDS_RE.findall(new)
+    ops: list[list] = []  # [op, old text, new text]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        ops.append([op, "".join(a[i1:i2]), "".join(b[j1:j2])])
+    merged: list[list] = []
+    for index, entry in enumerate(ops):
+        between_changes = 0 < index < len(ops) - 1 and entry[1].isspace() and merged and merged[-1][0] != "equal"
+        if entry[0] == "equal" and between_changes and ops[index + 1][0] != "equal":
+            merged[-1][1] += entry[1]
+            merged[-1][2] += entry[2]
+        elif entry[0] != "equal" and merged and merged[-1][0] != "equal":
+            merged[-1][1] += entry[1]
+            merged[-1][2] += entry[2]
+        else:
+            merged.append(entry)
+    segments: list[tuple[Status, str]] = []
+    for op, old_text, new_text in merged:
+        if op == "equal":
+            segments.append(("equal", new_text))
+            continue
+        if old_text:
+            segments.append(("deleted", old_text))
+        if new_text:
+            segments.append(("inserted", new_text))
+    return segments
+
+
+class Renderer:
+    """Builds the diff's HTML with lxml elements (text is escaped by construction)."""
+
+    def __init__(self, strings: Mapping[str, str], old_link: LinkRewriter, new_link: LinkRewriter):
+        self.t = strings
+        self.old_link = old_link
+        self.new_link = new_link
+        self.stats = Stats()
+
+    # --- marks -------------------------------------------------------------------------------
+
+    def hidden(self, text: str) -> HtmlElement:
+        span = lxml_html.Element("span", {"class": "pp-visually-hidden"})
+        span.text = text
+        return span
+
+    def mark(self, status: Status, content: list[HtmlElement | str], block: bool = False) -> HtmlElement:
+        """`<del>`/`<ins>` around content, with hidden start and end text for screen readers."""
+        tag, name = ("del", "deleted") if status == "deleted" else ("ins", "inserted")
+        element = lxml_html.Element(tag, {"class": f"pp-{name}" + (" pp-block" if block else "")})
+        element.append(self.hidden(self.t[f"{name}_start"] + " "))
+        _extend(element, content)
+        element.append(self.hidden(" " + self.t[f"{name}_end"]))
+        return element
+
+    def words(self, element: HtmlElement, old: str, new: str) -> None:
+        """Fill `element` with the word-level comparison of two texts."""
+        for status, text in word_diff(old, new):
+            _extend(element, [text] if status == "equal" else [self.mark(status, [text])])
+
+    # --- blocks --------------------------------------------------------------------------------
+
+    def copy(self, block: Block, rewrite: LinkRewriter) -> HtmlElement:
+        element = copy.deepcopy(block.element)
+        element.tail = None
+        # Ids would repeat between old and new blocks; links go to the revision they came from.
+        for node in element.iter():
+            if not isinstance(node.tag, str):
+                continue
+            node.attrib.pop("id", None)
+            for attribute in ("href", "src"):
+                if attribute in node.attrib:
+                    node.set(attribute, rewrite(node.get(attribute)))
+        return element
+
+    def item(self, item: Item) -> HtmlElement:
+        if item.status == "equal":
+            assert item.new is not None
+            return self.copy(item.new, self.new_link)
+        if item.status == "changed":
+            self.stats.changed += 1
+            return self.changed(item)
+        if item.status == "inserted":
+            self.stats.inserted += 1
+        else:
+            self.stats.deleted += 1
+        block = item.block
+        rewrite = self.new_link if item.status == "inserted" else self.old_link
+        element = self.copy(block, rewrite)
+        if block.kind in ("li", "tr"):
+            # Keep the <li>/<tr>; mark what is inside it.
+            cells = list(element) if block.kind == "tr" else [element]
+            for index, cell in enumerate(cells):
+                children = ([cell.text] if cell.text else []) + list(cell)
+                cell.text = None
+                for child in list(cell):
+                    cell.remove(child)
+                if index == 0 and block.kind == "tr":
+                    label = self.t[f"{item.status}_row"]
+                    children = [self.hidden(label + ": ")] + children
+                cell.append(self.mark(item.status, children))
+            element.set("class", f"pp-{item.status}-item")
+            return element
+        wrapper = self.mark(item.status, [element], block=True)
+        return wrapper
+
+    def changed(self, item: Item) -> HtmlElement:
+        assert item.old is not None and item.new is not None
+        old, new = item.old, item.new
+        if new.kind == "tr":
+            old_cells, new_cells = list(old.element), list(new.element)
+            if len(old_cells) == len(new_cells):
+                row = lxml_html.Element("tr", {"class": "pp-changed-item"})
+                for old_cell, new_cell in zip(old_cells, new_cells):
+                    cell = lxml_html.Element(new_cell.tag)
+                    self.words(cell, _text(old_cell), _text(new_cell))
+                    row.append(cell)
+                return row
+        element = lxml_html.Element(new.kind, {"class": "pp-changed" if new.kind != "li" else "pp-changed-item"})
+        self.words(element, old.text, new.text)
+        return element
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _extend(element: HtmlElement, content: list[HtmlElement | str]) -> None:
+    """Append text and elements in order (lxml keeps text in .text/.tail)."""
+    for part in content:
+        if isinstance(part, str):
+            if len(element):
+                last = element[-1]
+                last.tail = (last.tail or "") + part
+            else:
+                element.text = (element.text or "") + part
+        else:
+            element.append(part)
+
+
+# --- putting the output together ------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """A run of output that is shown or collapsed as a whole: one block, or one list/table."""
+
+    items: list[Item]
+
+    @property
+    def unchanged(self) -> bool:
+        return all(item.status == "equal" for item in self.items)
+
+    @property
+    def heading(self) -> str | None:
+        block = self.items[0].block
+        return block.kind if block.kind in HEADINGS else None
+
+
+def units(items: list[Item]) -> list[Unit]:
+    """Group consecutive items of one list or table, so they are rendered inside it. A deleted
+    item joins the list or table it stood in, next to the kept items around it."""
+    out: list[Unit] = []
+    key: tuple[str, int] | None = None  # the container of the unit being filled
+    for item in items:
+        block = item.block
+        here = (block.container, block.group) if block.container else None
+        joins = here is not None and key is not None and (
+            here == key or (item.status == "deleted" and here[0] == key[0])
+        )
+        if not joins:
+            out.append(Unit([item]))
+            key = here
+            continue
+        out[-1].items.append(item)
+        if item.status != "deleted":
+            key = here
+    return out
+
+
+def sections(all_units: list[Unit]) -> Iterator[list[Unit]]:
+    """Split at every level-2 heading; text before the first one is a section of its own."""
+    current: list[Unit] = []
+    for unit in all_units:
+        if unit.heading == SECTION and current:
+            yield current
+            current = []
+        current.append(unit)
+    if current:
+        yield current
+
+
+def render(old_html: str, new_html: str, strings: Mapping[str, str], old_link: LinkRewriter, new_link: LinkRewriter) -> Diff:
+    """The comparison of two rendered revisions as an HTML fragment, with counts of changes."""
+    renderer = Renderer(strings, old_link, new_link)
+    root = lxml_html.Element("div", {"class": "pp-diff"})
+    for section in sections(units(align(parse_blocks(old_html), parse_blocks(new_html)))):
+        if all(unit.unchanged for unit in section):
+            root.append(_collapsed(renderer, section, strings))
+            continue
+        kept: list[Unit] = []
+        for index, unit in enumerate(section):
+            near_change = any(not u.unchanged for u in section[max(0, index - 1): index + 2])
+            if unit.unchanged and not near_change and unit.heading is None:
+                kept.append(unit)
+                continue
+            if kept:
+                root.append(_collapsed(renderer, kept, strings))
+                kept = []
+            root.append(_unit(renderer, unit))
+        if kept:
+            root.append(_collapsed(renderer, kept, strings))
+    return Diff(lxml_html.tostring(root, encoding="unicode"), renderer.stats)
+
+
+def _unit(renderer: Renderer, unit: Unit) -> HtmlElement:
+    first = unit.items[0].block
+    if first.container is None:
+        return renderer.item(unit.items[0])
+    container = lxml_html.Element(first.container)
+    for item in unit.items:
+        container.append(renderer.item(item))
+    return container
+
+
+def _collapsed(renderer: Renderer, units_: list[Unit], strings: Mapping[str, str]) -> HtmlElement:
+    """Unchanged blocks behind a `<details>` whose summary says what is hidden."""
+    details = lxml_html.Element("details", {"class": "pp-unchanged"})
+    summary = lxml_html.Element("summary")
+    details.append(summary)
+    heading = units_[0].items[0].block if units_[0].heading else None
+    count = sum(len(u.items) for u in units_)
+    if heading is not None:
+        summary.text = strings["unchanged_section"].format(title=heading.text)
+    else:
+        summary.text = strings["unchanged_block"] if count == 1 else strings["unchanged_blocks"].format(count=count)
+    for unit in units_:
+        details.append(_unit(renderer, unit))
+    return details

@@ -1,0 +1,125 @@
+"""Atom 1.0 and JSON Feed 1.1 of policy revisions, so customers hear about changes.
+
+One entry per public revision, from its publication date (an announced revision appears before
+it takes effect). Ids are `tag:` URIs made of facts that never change (host, publication date,
+policy, version, language), so readers never see an entry twice. Dates are RFC 3339. Atom is
+written by feedgen; JSON Feed is plain JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from feedgen.feed import FeedGenerator
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+@dataclass(frozen=True)
+class Entry:
+    policy: str
+    version: str
+    language: str
+    title: str
+    summary: str
+    published: dt.date
+    effective: dt.date
+    major: bool
+    url: str  # the revision's permanent page (absolute)
+    diff_url: str | None  # its comparison with the previous revision (absolute)
+    links_html: str  # "Read" / "See the changes" links, already escaped
+
+    def tag(self, host: str) -> str:
+        return f"tag:{host},{self.published.isoformat()}:{self.policy}/{self.version}/{self.language}"
+
+    @property
+    def timestamp(self) -> dt.datetime:
+        return dt.datetime.combine(self.published, dt.time(), dt.timezone.utc)
+
+    @property
+    def content_html(self) -> str:
+        return f"<p>{html.escape(self.summary)}</p>\n{self.links_html}"
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    language: str
+    site_url: str  # the language's home page (absolute)
+    self_url: str  # where this feed is published (absolute)
+    entries: Sequence[Entry]
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.site_url).hostname or "localhost"
+
+    @property
+    def updated(self) -> dt.datetime:
+        """The newest entry's date; never the build time, so builds are reproducible."""
+        if not self.entries:
+            return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        return max(entry.timestamp for entry in self.entries)
+
+    @property
+    def id(self) -> str:
+        path = urlparse(self.self_url).path
+        return f"tag:{self.host},2000:{path}"
+
+    def ordered(self) -> list[Entry]:
+        return sorted(self.entries, key=lambda e: (e.published, e.effective, e.policy, e.version), reverse=True)
+
+
+def atom(feed: Feed) -> bytes:
+    generator = FeedGenerator()
+    generator.id(feed.id)
+    generator.title(feed.title)
+    generator.language(feed.language)
+    generator.updated(feed.updated)
+    generator.link(href=feed.self_url, rel="self", type="application/atom+xml")
+    generator.link(href=feed.site_url, rel="alternate", type="text/html")
+    generator.author(name=feed.title)
+    for item in reversed(feed.ordered()):  # feedgen prepends; reversed keeps newest first
+        entry = generator.add_entry()
+        entry.id(item.tag(feed.host))
+        entry.title(item.title)
+        entry.published(item.timestamp)
+        entry.updated(item.timestamp)
+        # One link per entry: feedgen 1.0 drops the attributes of entry links (python-feedgen#135),
+        # so a second, `related` link would turn into another alternate. The diff link is in
+        # the content instead.
+        entry.link(href=item.url)
+        entry.summary(item.summary)
+        entry.content(item.content_html, type="html")
+        entry.category(term="major" if item.major else "minor")
+    return generator.atom_str(pretty=True)
+
+
+def json_feed(feed: Feed) -> str:
+    items = [
+        {
+            "id": item.tag(feed.host),
+            "url": item.url,
+            "title": item.title,
+            "summary": item.summary,
+            "content_html": item.content_html,
+            "date_published": item.timestamp.isoformat(),
+            "date_modified": item.timestamp.isoformat(),
+            "language": item.language,
+            "tags": ["major" if item.major else "minor", item.policy],
+        }
+        for item in feed.ordered()
+    ]
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.site_url,
+        "feed_url": feed.self_url,
+        "language": feed.language,
+        "items": items,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
