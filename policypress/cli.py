@@ -12,7 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .core.load import load_site
+from .core.load import LoadResult, load_site
+from .core.model import SiteInfo
 from .core.problems import PolicyError, display_path, format_problems
 from .core.release import plan_release, write_release
 from .core.timeline import build_date
@@ -22,11 +23,13 @@ class UsageError(Exception):
     """A problem with the command line or mkdocs.yml: printed without a traceback."""
 
 
-def site_settings(config_file: Path) -> tuple[Path, list[str], str]:
-    """docs_dir, languages and default language, read the way MkDocs reads mkdocs.yml."""
+def site_settings(config_file: Path) -> tuple[Path, list[str], str, SiteInfo]:
+    """docs_dir, languages, default language and the site-wide controller details, read the
+    way MkDocs reads mkdocs.yml."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import ConfigurationError, PluginError
 
+    from .plugins.config import site_info
     from .plugins.policy import i18n_languages
 
     if not config_file.is_file():
@@ -36,16 +39,24 @@ def site_settings(config_file: Path) -> tuple[Path, list[str], str]:
     try:
         config = load_config(str(config_file))
         plugin = config.plugins.get("policypress")
-        name = plugin.config.i18n_plugin if plugin is not None else "i18n"
-        languages, default = i18n_languages(config, name)
+        if plugin is None:
+            raise UsageError(f"{config_file}: the policypress plugin is not in 'plugins'; add '- policypress'")
+        languages, default = i18n_languages(config, plugin.config.i18n_plugin)
     except (ConfigurationError, PluginError) as error:
         raise UsageError(f"{config_file}: {error}") from None
-    return Path(config.docs_dir), languages, default
+    return Path(config.docs_dir), languages, default, site_info(plugin.config)
+
+
+def load(config_file: Path) -> tuple[LoadResult, Path]:
+    """Every policy of the site, checked as the build checks it."""
+    docs_dir, languages, default, info = site_settings(config_file)
+    root = config_file.resolve().parent
+    return load_site(docs_dir, languages, default, root=root, info=info, config_source=config_file.name), root
 
 
 def check(config_file: Path) -> int:
-    docs_dir, languages, default = site_settings(config_file)
-    result = load_site(docs_dir, languages, default, root=config_file.resolve().parent)
+    result, _ = load(config_file)
+    languages = result.site.languages
     if result.problems:
         print(format_problems(result.problems), file=sys.stderr)
         return 1
@@ -60,9 +71,7 @@ def check(config_file: Path) -> int:
 
 def release(config_file: Path, policy_id: str, published: dt.date | None) -> int:
     """Freeze a policy's living text as a released revision, in every language, or nothing."""
-    docs_dir, languages, default = site_settings(config_file)
-    root = config_file.resolve().parent
-    result = load_site(docs_dir, languages, default, root=root)
+    result, root = load(config_file)
     try:
         plan = plan_release(result, policy_id, published or build_date(), root)
     except PolicyError as error:

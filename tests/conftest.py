@@ -12,14 +12,26 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
+from policypress.core.archive import recorded_hash
+from policypress.core.frontmatter import FRONT_MATTER_RE, parse_yaml
 from policypress.core.load import LoadResult, load_site
+from policypress.core.model import Authority, DataProtectionOfficer, Organisation, SiteInfo
+
+# The site-wide details of the minimal fixture's mkdocs.yml, for loads without MkDocs.
+FIXTURE_INFO = SiteInfo(
+    controller=Organisation("Fixture AB", email="privacy@fixture.example"),
+    dpo=DataProtectionOfficer(appointed=False),
+    authority=Authority("legal-se:DPA-SE", "IMY"),
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -61,11 +73,27 @@ class FixtureSite:
         assert old in text, f"{old!r} not found in {relative}"
         self.write(relative, text.replace(old, new, 1))
 
-    def load(self) -> LoadResult:
-        return load_site(self.docs, ["sv", "en"], "sv", root=self.root)
+    def edit_meta(self, relative: str, edit: Callable[[dict[str, Any]], None]) -> None:
+        """Change a file's front matter as data (the YAML is written anew, the body kept)."""
+        text = self.read(relative)
+        match = FRONT_MATTER_RE.match(text)
+        assert match, relative
+        meta = parse_yaml(match.group(1))
+        edit(meta)
+        dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+        self.write(relative, f"---\n{dumped}---\n{text[match.end():]}")
 
-    def problems(self) -> list[str]:
-        return [str(p) for p in self.load().problems]
+    def unrelease(self) -> None:
+        """Remove the released revisions, leaving the living texts as an unreleased draft."""
+        for path in self.docs.rglob("*.md"):
+            if recorded_hash(path.read_text(encoding="utf-8")) is not None:
+                path.unlink()
+
+    def load(self, info: SiteInfo | None = None) -> LoadResult:
+        return load_site(self.docs, ["sv", "en"], "sv", root=self.root, info=info)
+
+    def problems(self, info: SiteInfo | None = None) -> list[str]:
+        return [str(p) for p in self.load(info).problems]
 
     def build(self, *args: str, today: dt.date = TODAY, site_dir: Path | None = None) -> Build:
         """`mkdocs build --strict` as of `today`."""

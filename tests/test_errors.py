@@ -56,8 +56,8 @@ def test_wrong_type_number_for_text(minimal: FixtureSite) -> None:
 
 
 def test_wrong_type_text_for_boolean(minimal: FixtureSite) -> None:
-    minimal.replace(SV_FILE, "    legal_basis: eu-gdpr:A6-1-b\n", "    legal_basis: eu-gdpr:A6-1-b\n    automated_decisions: yes\n")
-    assert minimal.problems() == [f"{SV}:16: processing[0].automated_decisions: expected true or false, found text 'yes'"]
+    minimal.replace(SV_FILE, "    automated_decisions: false", "    automated_decisions: yes")
+    assert minimal.problems() == [f"{SV}:21: processing[0].automated_decisions: expected true or false, found text 'yes'"]
 
 
 def test_invalid_date(minimal: FixtureSite) -> None:
@@ -112,7 +112,7 @@ def test_duplicate_purpose_id(minimal: FixtureSite) -> None:
     assert minimal.problems() == [
         f"{EN}:16: processing[2].id: expected an id not used before in processing, found 'orders' again "
         "(also processing[0].id); give each entry its own id",
-        f"{SV}:27: processing[2].id: expected an id not used before in processing, found 'orders' again "
+        f"{SV}:34: processing[2].id: expected an id not used before in processing, found 'orders' again "
         "(also processing[0].id); give each entry its own id",
     ]
 
@@ -192,7 +192,7 @@ def test_languages_disagree_on_purposes(minimal: FixtureSite) -> None:
 
 
 def test_yaml_syntax_error_names_file_and_line(minimal: FixtureSite) -> None:
-    minimal.replace(SV_FILE, "rights: [eu-gdpr:A15, eu-gdpr:A17]", "rights: [eu-gdpr:A15, eu-gdpr:A17")
+    minimal.replace(SV_FILE, "eu-gdpr:A7-3, eu-gdpr:A77]", "eu-gdpr:A7-3, eu-gdpr:A77")
     # The parser notices the missing ']' where the next key starts; the English file, left
     # without its Swedish text, adds nothing: the syntax error already explains it.
     assert minimal.problems() == [(
@@ -217,15 +217,15 @@ def test_reference_to_unknown_id(minimal: FixtureSite) -> None:
 def test_legitimate_interest_must_be_stated(minimal: FixtureSite) -> None:
     minimal.replace(SV_FILE, "    legitimate_interest: Att skydda kunderna.\n", "")
     assert minimal.problems() == [
-        f"{SV}:27: processing[2].legitimate_interest: required field is missing; the legal basis is legitimate "
-        "interest (eu-gdpr:A6-1-f), so state the interest pursued"
+        f"{SV}:34: processing[2].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): the legal basis "
+        "is legitimate interest (eu-gdpr:A6-1-f), so state the interest pursued"
     ]
 
 
 def test_transfer_inside_the_eea_is_not_a_transfer(minimal: FixtureSite) -> None:
     minimal.replace(SV_FILE, "    country: US", "    country: DE")
     assert minimal.problems() == [
-        f"{SV}:41: transfers[0].country: expected a country outside the EU/EEA, found 'DE'; "
+        f"{SV}:52: transfers[0].country: expected a country outside the EU/EEA, found 'DE'; "
         "transfers within the EU/EEA need no safeguard, so remove this entry"
     ]
 
@@ -233,7 +233,7 @@ def test_transfer_inside_the_eea_is_not_a_transfer(minimal: FixtureSite) -> None
 def test_unknown_country_code(minimal: FixtureSite) -> None:
     minimal.replace(SV_FILE, "    country: US", "    country: us")
     assert minimal.problems() == [
-        f"{SV}:41: transfers[0].country: expected a two-letter ISO 3166 country code in capitals, e.g. SE or US, "
+        f"{SV}:52: transfers[0].country: expected a two-letter ISO 3166 country code in capitals, e.g. SE or US, "
         "found text 'us'; did you mean 'US'?"
     ]
 
@@ -281,3 +281,27 @@ def test_every_problem_is_reported_in_one_run(minimal: FixtureSite) -> None:
     minimal.replace(EN_FILE, 'version: "2.1"', 'version: "2.0"')
     fields = [problem.split(": ", 2)[1] for problem in minimal.problems()]
     assert fields == ["version", "effective", "processing[0].legal_basis", "processing[0].recipients[0]"]
+
+
+def test_unknown_dpv_purpose_suggests_nearest(minimal: FixtureSite) -> None:
+    minimal.replace(SV_FILE, "purpose: [dpv:ServiceProvision]", "purpose: [dpv:ServiceProvison]")
+    assert minimal.problems() == [
+        f"{SV}:14: processing[0].purpose[0]: expected a purpose: a DPV 2.3 term such as dpv:ServiceProvision, "
+        "found text 'dpv:ServiceProvison'; it is not a term of DPV 2.3; did you mean 'dpv:ServiceProvision'?"
+    ]
+
+
+def test_dpv_term_of_the_wrong_kind(minimal: FixtureSite) -> None:
+    minimal.replace(SV_FILE, "terms: [pd:Name, pd:EmailAddress]", "terms: [pd:Name, dpv:Customer]")
+    assert minimal.problems() == [
+        f"{SV}:10: personal_data[0].terms[1]: expected a kind of personal data: a DPV 2.3 term such as pd:EmailAddress, "
+        "found text 'dpv:Customer'; it is a DPV term, but not a personal data term"
+    ]
+
+
+def test_term_without_prefix(minimal: FixtureSite) -> None:
+    minimal.replace(SV_FILE, "purpose: [dpv:ServiceProvision]", "purpose: [ServiceProvision]")
+    assert minimal.problems() == [
+        f"{SV}:14: processing[0].purpose[0]: expected a purpose: a DPV term such as dpv:ServiceProvision, "
+        "found text 'ServiceProvision'"
+    ]

@@ -104,3 +104,14 @@ def test_page_without_front_matter(tmp_path: Path) -> None:
     page.write_text("# Just text\n", encoding="utf-8")
     source = read_source(page, "page.md")
     assert source.meta is None and source.problems == [] and source.body == "# Just text\n"
+
+
+def test_every_closed_set_term_exists_in_dpv() -> None:
+    from policypress.core import dpv, vocabulary
+
+    sets = (vocabulary.LEGAL_BASES, vocabulary.SAFEGUARDS, vocabulary.RIGHTS, vocabulary.DATA_SOURCES, vocabulary.RECIPIENT_KINDS)
+    terms = [term for labels in sets for term in labels]
+    assert len(terms) > 30
+    assert [term for term in terms if not dpv.exists(term)] == []
+    # Every closed-set term has a Swedish and an English label.
+    assert [term for labels in sets for term, text in labels.items() if set(text) != {"sv", "en"}] == []

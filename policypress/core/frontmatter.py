@@ -40,6 +40,11 @@ _FrontMatterLoader.add_implicit_resolver(
 )
 
 
+def parse_yaml(text: str) -> Any:
+    """YAML read with the same rules as front matter (dates as text, YAML 1.2 booleans)."""
+    return yaml.load(text, Loader=_FrontMatterLoader)
+
+
 @dataclass
 class Source:
     """A Markdown file split into front matter (validated later) and body."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import archive
+from . import archive, art13
 from .frontmatter import Source, read_source
 from .model import (
     Cookie,
@@ -26,6 +26,7 @@ from .model import (
     Revision,
     RevisionText,
     Site,
+    SiteInfo,
     SourceRef,
     merge,
 )
@@ -99,9 +100,13 @@ def load_site(
     default_language: str,
     *,
     root: Path | None = None,
+    info: SiteInfo | None = None,
+    config_source: str = "mkdocs.yml",
 ) -> LoadResult:
     """Read every policy under `docs_dir`. Policies with problems are left out of the site;
-    the problems say why. `root` is what paths in messages are relative to."""
+    the problems say why. `root` is what paths in messages are relative to. With `info` (the
+    site-wide controller, DPO and authority), every policy is also checked for the items GDPR
+    Art. 13/14 require; those problems are reported but leave the policy in the site."""
     ctx = _Context(docs_dir, root or docs_dir.parent, languages, default_language)
     problems: list[Problem] = []
     living: dict[str, dict[str, Source]] = defaultdict(dict)
@@ -156,7 +161,13 @@ def load_site(
             for language, source in group.items():
                 sources[source.path.resolve()] = SourceRef(policy_id, language, _version(source))
 
-    site = Site(tuple(languages), default_language, policies, sources)
+    if info is not None:
+        problems += art13.check_site(info, config_source)
+        for policy_id, policy in policies.items():
+            found = art13.check_policy(policy.living, living[policy_id][default_language])
+            problems += found
+            by_policy[policy_id] = ordered(by_policy[policy_id] + found)
+    site = Site(tuple(languages), default_language, policies, sources, info or SiteInfo())
     return LoadResult(site, ordered(problems), by_policy)
 
 
@@ -377,6 +388,7 @@ def build_revision(
 
     register = Register(
         rights=tuple(doc.rights),
+        stated=frozenset(doc.model_fields_set),
         personal_data=tuple(merge(DataCategory, c, labels("personal_data", "id", DataCategoryText, c.id)) for c in doc.personal_data),
         processing=tuple(merge(Purpose, p, labels("processing", "id", PurposeText, p.id)) for p in doc.processing),
         recipients=tuple(merge(Recipient, r, labels("recipients", "id", RecipientText, r.id)) for r in doc.recipients),

@@ -62,6 +62,7 @@ class Register:
     """The processing register of one revision: what is processed, why, for how long, by whom."""
 
     rights: tuple[str, ...] = ()
+    stated: frozenset[str] = frozenset()  # the lists the source wrote, even empty ones
     personal_data: tuple[DataCategory, ...] = ()
     processing: tuple[Purpose, ...] = ()
     recipients: tuple[Recipient, ...] = ()
@@ -150,12 +151,62 @@ class SourceRef:
     version: Version | None = None  # None for the living text
 
 
+# --- who is responsible: written once for the whole site ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str
+    postal_code: str
+    locality: str
+    country: str  # ISO 3166 alpha-2
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The data controller."""
+
+    name: str
+    identifier: str | None = None  # e.g. the Swedish organisationsnummer
+    email: str | None = None
+    phone: str | None = None
+    url: str | None = None
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class DataProtectionOfficer:
+    appointed: bool = True
+    name: str | None = None
+    email: str | None = None
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The supervisory authority data subjects can complain to."""
+
+    term: str  # a DPV term, e.g. legal-se:DPA-SE (IMY)
+    name: str
+    url: str | None = None
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    controller: Organisation | None = None
+    dpo: DataProtectionOfficer | None = None
+    authority: Authority | None = None
+    privacy_policy: str = "privacy"  # the id of the policy `<link rel="privacy-policy">` points to
+
+
 @dataclass(frozen=True)
 class Site:
     languages: tuple[str, ...]
     default_language: str
     policies: Mapping[str, Policy] = field(default_factory=dict)
     sources: Mapping[Path, SourceRef] = field(default_factory=dict)  # resolved path -> what it is
+    info: SiteInfo = field(default_factory=lambda: SiteInfo())
 
     def source(self, path: Path) -> SourceRef | None:
         return self.sources.get(path.resolve())

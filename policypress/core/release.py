@@ -40,6 +40,9 @@ def plan_release(result: LoadResult, policy_id: str, published: dt.date, root: P
         known = ", ".join(sorted(set(result.site.policies) | set(result.by_policy))) or "none"
         raise PolicyError([Problem("release", None, "", f"expected the id of a policy ({known}), found {policy_id!r}")])
 
+    if result.by_policy.get(policy_id):
+        # Valid but incomplete (GDPR Art. 13): not fit to publish either.
+        raise PolicyError(result.by_policy[policy_id])
     policy = result.site.policies[policy_id]
     living, latest = policy.living, policy.latest
     default = next(iter(living.texts))

@@ -30,8 +30,24 @@ from .types import (
     VersionField,
     fail,
     one_of,
-    term_in,
 )
+from . import dpv
+
+
+def dpv_term(kind: str, prefixes: tuple[str, ...], what: str, example: str):
+    """A validator for a DPV 2.3 term of one kind (checked offline against the derived list)."""
+
+    def validate(value: object) -> str:
+        if not isinstance(value, str) or ":" not in value:
+            raise fail(f"{what}: a DPV term such as {example}", value)
+        problem = dpv.problem(value, kind, prefixes)
+        if problem:
+            raise fail(f"{what}: a DPV 2.3 term such as {example}", value, problem)
+        return value
+
+    return validate
+
+
 
 LegalBasis = Annotated[str, PlainValidator(one_of(vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis"))]
 Safeguard = Annotated[str, PlainValidator(one_of(vocab.SAFEGUARDS, "a GDPR Chapter V safeguard"))]
@@ -41,9 +57,9 @@ RetentionEvent = Annotated[str, PlainValidator(one_of(vocab.RETENTION_EVENTS, "t
 DataSource = Annotated[str, PlainValidator(one_of(vocab.DATA_SOURCES, "a data source"))]
 RecipientKind = Annotated[str, PlainValidator(one_of(vocab.RECIPIENT_KINDS, "a kind of recipient"))]
 StorageKind = Annotated[str, PlainValidator(one_of(vocab.STORAGE_KINDS, "where the item is stored"))]
-PurposeTerm = Annotated[str, PlainValidator(term_in(["dpv"], "a DPV purpose"))]
-PersonalDataTerm = Annotated[str, PlainValidator(term_in(["pd", "dpv"], "a personal-data category"))]
-SubjectTerm = Annotated[str, PlainValidator(term_in(["dpv"], "a kind of data subject"))]
+PurposeTerm = Annotated[str, PlainValidator(dpv_term("purpose", ("dpv",), "a purpose", "dpv:ServiceProvision"))]
+PersonalDataTerm = Annotated[str, PlainValidator(dpv_term("personal-data", ("pd", "dpv"), "a kind of personal data", "pd:EmailAddress"))]
+SubjectTerm = Annotated[str, PlainValidator(dpv_term("subject", ("dpv",), "a kind of data subject", "dpv:Customer"))]
 
 OptionalText = Text | None
 

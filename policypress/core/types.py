@@ -134,21 +134,6 @@ def one_of(choices: Mapping[str, Mapping[str, str]], what: str) -> Callable[[Any
     return validate
 
 
-def term_in(prefixes: Collection[str], what: str) -> Callable[[Any], str]:
-    """A validator for an open DPV term such as `pd:EmailAddress` (prefix checked here)."""
-    example = {"pd": "pd:EmailAddress", "dpv": "dpv:ServiceProvision", "eu-gdpr": "eu-gdpr:A15"}[next(iter(prefixes))]
-
-    def validate(value: Any) -> str:
-        if isinstance(value, str) and ":" in value:
-            prefix, name = value.split(":", 1)
-            if prefix in prefixes and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", name):
-                return value
-        allowed = " or ".join(f"'{p}:'" for p in prefixes)
-        raise fail(f"{what}: a DPV term starting with {allowed}, e.g. {example}", value)
-
-    return validate
-
-
 _DURATION_RE = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$"

@@ -174,7 +174,8 @@ def check_register(source: Source) -> list[Problem]:
             refer(("processing", i, "recipients", j), recipient, "recipients")
         if purpose.get("legal_basis") == LEGITIMATE_INTEREST and not purpose.get("legitimate_interest"):
             add(("processing", i, "legitimate_interest"),
-                "required field is missing; the legal basis is legitimate interest (eu-gdpr:A6-1-f), so state the interest pursued")
+                "required field is missing; GDPR Art. 13(1)(d): the legal basis is legitimate interest "
+                "(eu-gdpr:A6-1-f), so state the interest pursued")
     for i, transfer in _entries(meta, "transfers"):
         if isinstance(transfer.get("recipient"), str):
             refer(("transfers", i, "recipient"), transfer["recipient"], "recipients")

@@ -21,6 +21,8 @@ LEGAL_BASES: dict[str, Labels] = {
 }
 CONSENT = "eu-gdpr:A6-1-a"
 LEGITIMATE_INTEREST = "eu-gdpr:A6-1-f"
+CONSENT_WITHDRAWAL = "eu-gdpr:A7-3"
+COMPLAINT = "eu-gdpr:A77"
 
 # GDPR Chapter V: what makes a transfer to a third country lawful.
 SAFEGUARDS: dict[str, Labels] = {

@@ -8,6 +8,7 @@ each other language; every event here therefore works on the language of the cur
 
 from __future__ import annotations
 
+import json
 from html import escape
 from pathlib import Path
 from typing import Any, Literal
@@ -21,23 +22,24 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..core import diff, feeds
+from ..core import diff, feeds, jsonld
 from ..core.load import load_site
 from ..core.model import Policy, Revision, Site, SourceRef
 from ..core.register import replace_placeholders
 from ..core.register import view as register_view
 from ..core.texts import long_date, strings
 from ..core.timeline import Timeline, build_date
-from .config import PolicyConfig
+from .config import PolicyConfig, site_info
 from .material_fix import patched_bundle
 from .pages import Generated, changelog_rows, feed_links, revision_context
-from .routes import Routes, generated_source, page_path, rebase
+from .routes import Routes, generated_source, page_path, rebase, relative
 
 log = get_plugin_logger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 STYLESHEET = "assets/policypress/policypress.css"
+CONTEXT = "assets/policypress/context.jsonld"
 
 
 def i18n_languages(config: MkDocsConfig, plugin_name: str) -> tuple[list[str], str]:
@@ -93,8 +95,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        root = Path(config.config_file_path).parent
-        result = load_site(Path(config.docs_dir), self.languages, self.default_language, root=root)
+        config_file = Path(config.config_file_path)
+        result = load_site(Path(config.docs_dir), self.languages, self.default_language, root=config_file.parent,
+                           info=site_info(self.config), config_source=config_file.name)
         self.site = result.site
         self.today = build_date()
         self.timelines = {pid: Timeline(policy, self.today) for pid, policy in result.site.policies.items()}
@@ -112,6 +115,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                 log.warning(f"{policy.living.texts[self.default_language].source}: {policy.id} {policy.draft.version} is not "
                             f"released yet; run `policypress release {policy.id}` to publish it (until then the site "
                             f"shows {'nothing' if shown.published is None else shown.version})")
+        if result.site.policies and self.config.privacy_policy not in result.site.policies:
+            log.warning(f"policypress: privacy_policy: expected the id of a policy ({', '.join(result.site.policies)}), "
+                        f"found {self.config.privacy_policy!r}; pages get no <link rel=\"privacy-policy\">")
         if self.bundle is None:
             log.info("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
 
@@ -267,22 +273,51 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             "alternates": self.alternates(page, config),
             "material_bundle": self.bundle[0] if self.bundle else None,
             "feeds": feed_links(self.routes, language, page.url) if config.site_url else [],
+            "processing_url": relative(self.routes.processing(language), page.url) if config.site_url else None,
         }
+        if self.site is not None and self.site.info.privacy_policy in self.site.policies:
+            privacy = self.site.policies[self.site.info.privacy_policy]
+            info["privacy_policy_url"] = relative(self.routes.stable(privacy, language), page.url)
         ref = self.ref(page.file)
         if ref is not None and self.site is not None:
             policy = self.site.policies[ref.policy]
             timeline = self.timelines[policy.id]
             if ref.version is None:
-                info.update(revision_context(timeline, self.shown(policy), "stable", language, self.routes, page.url))
+                revision = self.shown(policy)
+                info.update(revision_context(timeline, revision, "stable", language, self.routes, page.url))
             else:
                 revision = policy.revision(ref.version)
                 info.update(revision_context(timeline, revision, "revision", language, self.routes, page.url))
                 if revision == timeline.in_force and config.site_url:
                     # The same text is at the stable URL; that is the one search engines should show.
                     page.canonical_url = urljoin(config.site_url, self.routes.stable(policy, language))
+            if config.site_url:
+                info["jsonld"] = self.page_jsonld(policy, revision, ref.version is None, language)
         context["policypress"] = info
         self.fix_language_switcher(page, config)
         return context
+
+    def page_jsonld(self, policy: Policy, revision: Revision, stable: bool, language: str) -> str:
+        """The `<script type="application/ld+json">` content of a policy page."""
+        assert self.routes is not None and self.site is not None
+        routes, timeline = self.routes, self.timelines[policy.id]
+
+        def url_in(lang: str) -> str:
+            return routes.absolute(routes.stable(policy, lang) if stable else routes.revision(policy, revision, lang))
+
+        urls = jsonld.PageUrls(
+            page=url_in(language),
+            translations={lang: url_in(lang) for lang in self.languages},
+            revision=routes.absolute(routes.revision(policy, revision, self.default_language)),
+            site=routes.absolute(routes.home(self.default_language)),
+        )
+        first = timeline.public[0].published if stable and timeline.public else revision.published
+        document = jsonld.page_document(
+            self.site.info, policy, revision, language, self.default_language, urls,
+            published=first.isoformat() if first else None,
+            modified=revision.published.isoformat() if revision.published else None,
+        )
+        return jsonld.script_text(document)
 
     def fix_language_switcher(self, page: Page, config: MkDocsConfig) -> None:
         """Point every language-switcher entry at this page's own translation, as a
@@ -325,10 +360,29 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             (site_dir / STYLESHEET).write_bytes((PACKAGE / "assets" / "policypress.css").read_bytes())
             if self.bundle:
                 (site_dir / self.bundle[0]).write_text(self.bundle[1], encoding="utf-8")
+            (site_dir / CONTEXT).write_bytes(jsonld.CONTEXT_FILE.read_bytes())
         if config.site_url:
             self.write_feeds(site_dir, language, config.site_name)
+            self.write_processing(site_dir, language)
         elif language == self.default_language:
             log.warning("policypress: set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
+
+    def write_processing(self, site_dir: Path, language: str) -> None:
+        """`processing.jsonld`: everything processed today, in this language."""
+        assert self.routes is not None and self.site is not None
+        routes = self.routes
+        described = [
+            (revision, routes.absolute(routes.stable(policy, language)),
+             routes.absolute(routes.revision(policy, revision, self.default_language)))
+            for policy in self.site.policies.values()
+            if (revision := self.timelines[policy.id].in_force) is not None
+        ]
+        document = jsonld.processing_document(self.site.info, described, language,
+                                              routes.absolute(routes.home(self.default_language)),
+                                              routes.absolute(CONTEXT))
+        target = site_dir / routes.processing(language)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     def write_feeds(self, site_dir: Path, language: str, site_name: str) -> None:
         assert self.routes is not None

@@ -60,6 +60,9 @@ class Routes:
     def feed(self, kind: str, language: str) -> str:
         return f"{self.prefix(language)}{FEEDS[kind]}"
 
+    def processing(self, language: str) -> str:
+        return f"{self.prefix(language)}processing.jsonld"
+
     def home(self, language: str) -> str:
         return self._page("", language)
 

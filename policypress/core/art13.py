@@ -1,0 +1,99 @@
+"""Is a policy complete? The information GDPR Art. 13 and 14 require, checked in the data.
+
+Each missing item is a problem naming the field to add and the article that asks for it, so
+`policypress check` and strict builds fail until the policy says everything it must.
+Site-wide items (controller, data protection officer, authority) are reported once, against the
+plugin's options in mkdocs.yml; the rest at the field of each policy's default-language file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import dpv
+from . import vocabulary as vocab
+from .frontmatter import Loc, Source
+from .model import Revision, SiteInfo
+from .problems import Problem, field_path
+from .types import nearest
+
+# The rights Art. 13(2)(b) requires a policy to mention.
+REQUIRED_RIGHTS = ("eu-gdpr:A15", "eu-gdpr:A16", "eu-gdpr:A17", "eu-gdpr:A18", "eu-gdpr:A21", "eu-gdpr:A20")
+
+
+def check_site(info: SiteInfo, config_source: str) -> list[Problem]:
+    """What every policy shares: the controller, its DPO and the supervisory authority."""
+    problems: list[Problem] = []
+
+    def missing(key: str, article: str, what: str, expected: str) -> None:
+        problems.append(Problem(config_source, None, f"plugins.policypress.{key}",
+                                f"missing: GDPR Art. {article} requires {what}; expected {expected}"))
+
+    controller = info.controller
+    if controller is None or not (controller.email or controller.address):
+        missing("controller", "13(1)(a)", "the controller's identity and contact details",
+                "controller: {name, email, address} under the policypress plugin")
+    dpo = info.dpo
+    if dpo is None or (dpo.appointed and not (dpo.email or dpo.address)):
+        missing("dpo", "13(1)(b)", "the data protection officer's contact details",
+                "dpo: {email} under the policypress plugin (or dpo: {appointed: false})")
+    if info.authority is None:
+        missing("authority", "13(2)(d)", "the supervisory authority to complain to",
+                "authority: {term: legal-se:DPA-SE, name, url} under the policypress plugin")
+    elif not dpv.exists(info.authority.term):
+        guess = nearest(info.authority.term, dpv.terms_of("authority", ("legal-se", "eu-gdpr")))
+        hint = f"; did you mean {guess!r}?" if guess else ""
+        problems.append(Problem(config_source, None, "plugins.policypress.authority.term",
+                                f"expected a DPV 2.3 supervisory authority such as legal-se:DPA-SE, "
+                                f"found {info.authority.term!r}{hint}"))
+    return problems
+
+
+def check_policy(revision: Revision, source: Source) -> list[Problem]:
+    """What one policy must state, reported at the field of its default-language file."""
+    register = revision.register
+    problems: list[Problem] = []
+
+    def missing(loc: Loc, article: str, what: str, expected: str) -> None:
+        problems.append(Problem(source.shown, source.line_of(loc), field_path(loc),
+                                f"missing: GDPR Art. {article} requires {what}; expected {expected}"))
+
+    # What is done, why, on what basis.
+    if not register.processing:
+        missing(("processing",), "13(1)(c)", "the purposes and their legal basis", "a processing entry per purpose")
+    if "recipients" not in register.stated:
+        missing(("recipients",), "13(1)(e)", "the recipients or categories of recipients",
+                "a recipients list (recipients: [] if nobody receives data)")
+    if "transfers" not in register.stated:
+        missing(("transfers",), "13(1)(f)", "transfers to countries outside the EU/EEA and their safeguards",
+                "a transfers list (transfers: [] if there are none)")
+    for index, recipient in enumerate(register.recipients):
+        if recipient.country not in vocab.EEA_COUNTRIES and not register.transfers_to(recipient.id):
+            missing(("recipients", index, "country"), "13(1)(f)", "a safeguard for data sent outside the EU/EEA",
+                    f"a transfers entry for recipient {recipient.id!r} in {recipient.country}")
+
+    per_purpose: list[tuple[str, str, str, str, Callable[[object], bool]]] = [
+        ("retention", "13(2)(a)", "how long the data is kept", "retention: {duration: P2Y, after: …}", lambda v: v is not None),
+        ("requirement", "13(2)(e)", "whether providing the data is required",
+         f"requirement: one of {', '.join(vocab.REQUIREMENTS)}", lambda v: v is not None),
+        ("automated_decisions", "13(2)(f)", "whether automated decisions are made", "automated_decisions: true or false",
+         lambda v: v is not None),
+        ("sources", "14(2)(f)", "where the data comes from", f"sources: [{next(iter(vocab.DATA_SOURCES))}, …]", bool),
+    ]
+    for index, purpose in enumerate(register.processing):
+        for field, article, what, expected, present in per_purpose:
+            if not present(getattr(purpose, field)):
+                missing(("processing", index, field), article, f"{what} for each purpose ({purpose.id})", expected)
+
+    # The data subject's rights.
+    rights = set(register.rights)
+    for right in REQUIRED_RIGHTS:
+        if right not in rights:
+            missing(("rights",), "13(2)(b)", f"the {vocab.label(vocab.RIGHTS, right, 'en').lower()}", f"{right} in rights")
+    if register.consent_purposes and vocab.CONSENT_WITHDRAWAL not in rights:
+        missing(("rights",), "13(2)(c)", "the right to withdraw consent, as a purpose rests on consent",
+                f"{vocab.CONSENT_WITHDRAWAL} in rights")
+    if vocab.COMPLAINT not in rights:
+        missing(("rights",), "13(2)(d)", "the right to lodge a complaint with a supervisory authority",
+                f"{vocab.COMPLAINT} in rights")
+    return problems
