@@ -147,18 +147,60 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Server:
+    """A static server on 127.0.0.1 that records what it is asked for: every GET path, every
+    POST body; and can answer with extra headers (such as a Content-Security-Policy)."""
+
+    def __init__(self, directory: Path, headers: dict[str, str] | None = None) -> None:
+        self.directory = directory
+        self.headers = headers or {}
+        self.requests: list[str] = []
+        self.posts: list[tuple[str, bytes]] = []
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(QuietHandler):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, directory=str(server.directory), **kwargs)
+
+            def end_headers(self) -> None:
+                for name, value in server.headers.items():
+                    self.send_header(name, value)
+                super().end_headers()
+
+            def do_GET(self) -> None:
+                with server.lock:
+                    server.requests.append(self.path)
+                super().do_GET()
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with server.lock:
+                    server.posts.append((self.path, body))
+                self.send_response(204)
+                self.end_headers()
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> Server:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def seen(self, suffix: str) -> int:
+        with self.lock:
+            return sum(1 for path in self.requests if path.split("?")[0].endswith(suffix))
+
+
 @contextlib.contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 (a free port) for the duration of the block."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with Server(directory) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

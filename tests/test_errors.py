@@ -108,6 +108,7 @@ def test_legal_basis_written_as_a_word_suggests_the_term(minimal: FixtureSite) -
 
 def test_duplicate_purpose_id(minimal: FixtureSite) -> None:
     minimal.replace(SV_FILE, "  - id: fraud", "  - id: orders")
+    minimal.replace(SV_FILE, "    processing: fraud", "    processing: orders")
     minimal.replace(EN_FILE, "  - id: fraud", "  - id: orders")
     assert minimal.problems() == [
         f"{EN}:16: processing[2].id: expected an id not used before in processing, found 'orders' again "

@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from conftest import FIXTURES, ROOT, TODAY, Build, FixtureSite, copy_site
 from policypress.core import dpv
-from policypress.core.jsonld import script_text
+from policypress.core.htmljson import script_json as script_text
 from policypress.core.load import load_site
 from policypress.core.timeline import Timeline
 

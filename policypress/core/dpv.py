@@ -63,6 +63,20 @@ def terms_of(kind: str, prefixes: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
+def ancestors(curie: str) -> set[str]:
+    """The term and every broader concept above it."""
+    seen: set[str] = set()
+    todo = [curie]
+    while todo:
+        term = todo.pop()
+        if term in seen:
+            continue
+        seen.add(term)
+        entry = _entry(term) or {}
+        todo.extend(entry.get("broader", ()))
+    return seen
+
+
 def problem(curie: str, kind: str, prefixes: Iterable[str]) -> str | None:
     """None if the term is fine; otherwise why not, with the nearest valid term."""
     if is_a(curie, kind):

@@ -217,10 +217,3 @@ def processing_document(
                       "about": [ref(n["@id"]) for n in processing if n["@type"] == "dpv:Process"]})
         graph.extend(processing)
     return {"@context": context_url, "@graph": graph}
-
-
-def script_text(document: Mapping[str, Any]) -> str:
-    """JSON for inside `<script type="application/ld+json">`: `<`, `>` and `&` are written as
-    JSON escapes, so no label can close the script element or open another one."""
-    encoded = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return encoded.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

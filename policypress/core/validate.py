@@ -157,7 +157,7 @@ def check_register(source: Source) -> list[Problem]:
     for list_name in LIST_KEYS:
         problems += duplicate_keys(source, list_name)
 
-    ids = {name: [key for _, key in _keys(meta, name)] for name in LIST_KEYS}
+    ids = {name: list(dict.fromkeys(key for _, key in _keys(meta, name))) for name in LIST_KEYS}
 
     def refer(loc: Loc, value: str, list_name: str) -> None:
         known = ids[list_name]

@@ -39,6 +39,24 @@ class AuthorityConfig(Config):
     address = c.SubConfig(AddressConfig)
 
 
+class ConsentConfig(Config):
+    """The cookie-consent banner."""
+
+    enabled = c.Type(bool, default=True)
+    # The policy whose consent-based purposes become the banner's categories (default: the one
+    # policy that lists cookies; no cookies anywhere, no banner).
+    policy = c.Optional(c.Type(str))
+    # The one first-party cookie that holds the consent record (list it in that policy).
+    cookie = c.Type(str, default="pp_consent")
+    # Ask again after this many days (at most 395, i.e. 13 months).
+    max_age_days = c.Type(int, default=182)
+    # Where to send a consent receipt with navigator.sendBeacon (off when not set).
+    endpoint = c.Optional(c.Type(str))
+    jurisdiction = c.Type(str, default="SE")
+    # Keep Google Consent Mode v2 signals in step with the visitor's choices.
+    consent_mode = c.Type(bool, default=True)
+
+
 class PolicyConfig(Config):
     """`plugins: - policypress: {...}` in mkdocs.yml."""
 
@@ -55,6 +73,8 @@ class PolicyConfig(Config):
 
     # The policy every page links to with <link rel="privacy-policy">.
     privacy_policy = c.Type(str, default="privacy")
+
+    consent = c.SubConfig(ConsentConfig)
 
 
 def _address(config: AddressConfig) -> Address | None:

@@ -22,7 +22,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..core import diff, feeds, jsonld
+from ..core import consent, diff, feeds, jsonld
+from ..core.htmljson import script_json
 from ..core.load import load_site
 from ..core.model import Policy, Revision, Site, SourceRef
 from ..core.register import replace_placeholders
@@ -40,6 +41,11 @@ PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 STYLESHEET = "assets/policypress/policypress.css"
 CONTEXT = "assets/policypress/context.jsonld"
+# The consent banner as shipped (built from banner/ by scripts/build_banner.py).
+BANNER = {f"assets/policypress/consent/{name}": PACKAGE / "assets" / "consent" / name
+          for name in ("consent.min.js", "consent.min.mjs", "consent.min.css")}
+BANNER_CSS = "assets/policypress/consent/consent.min.css"
+BANNER_JS = "assets/policypress/consent/consent.min.js"
 
 
 def i18n_languages(config: MkDocsConfig, plugin_name: str) -> tuple[list[str], str]:
@@ -70,6 +76,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.env: Environment | None = None
         self.generated: dict[str, Generated] = {}  # src_uri -> page, for the current language
         self.rendered: dict[tuple[str, str], tuple[str, str]] = {}  # (policy, version) -> (url, html)
+        self.consent_policy: str | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -89,6 +96,16 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        banner = self.config.consent
+        if banner.enabled:
+            if not 1 <= banner.max_age_days <= consent.MAX_AGE_DAYS:
+                raise PluginError(f"policypress: consent.max_age_days: expected 1 to {consent.MAX_AGE_DAYS} days (at most "
+                                  f"13 months), found {banner.max_age_days}")
+            if BANNER_CSS not in config.extra_css:
+                config.extra_css.append(BANNER_CSS)
+            if config.extra.get("consent"):
+                log.warning("extra.consent configures Material's own consent form, which the policypress "
+                            "banner replaces; remove extra.consent from mkdocs.yml")
         self.bundle = patched_bundle(config.theme.dirs)
         return config
 
@@ -115,11 +132,35 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                 log.warning(f"{policy.living.texts[self.default_language].source}: {policy.id} {policy.draft.version} is not "
                             f"released yet; run `policypress release {policy.id}` to publish it (until then the site "
                             f"shows {'nothing' if shown.published is None else shown.version})")
+        self.consent_policy = self.consent_policy_of(result.site)
+        if self.consent_policy is not None:
+            cookies = [c.name for c in result.site.policies[self.consent_policy].living.register.cookies]
+            if self.config.consent.cookie not in cookies:
+                log.warning(f"consent.cookie: the banner stores consent in the cookie {self.config.consent.cookie!r}, which "
+                            f"policy {self.consent_policy!r} does not list in its cookies; add it there")
         if result.site.policies and self.config.privacy_policy not in result.site.policies:
-            log.warning(f"policypress: privacy_policy: expected the id of a policy ({', '.join(result.site.policies)}), "
+            log.warning(f"privacy_policy: expected the id of a policy ({', '.join(result.site.policies)}), "
                         f"found {self.config.privacy_policy!r}; pages get no <link rel=\"privacy-policy\">")
         if self.bundle is None:
             log.info("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
+
+    def consent_policy_of(self, site: Site) -> str | None:
+        """The policy whose consent-based purposes the banner offers (warned about when unclear)."""
+        options = self.config.consent
+        if not options.enabled or not site.policies:
+            return None
+        if options.policy is not None:
+            if options.policy not in site.policies:
+                log.warning(f"consent.policy: expected the id of the policy that lists the cookies "
+                            f"({', '.join(site.policies)}), found {options.policy!r}; no consent banner")
+                return None
+            return options.policy
+        listing = [pid for pid, policy in site.policies.items() if policy.living.register.cookies]
+        if len(listing) > 1:
+            log.warning(f"consent.policy: several policies list cookies ({', '.join(listing)}); name the one the "
+                        f"banner follows under the policypress plugin's consent options")
+            return None
+        return listing[0] if listing else None
 
     @staticmethod
     def language(config: MkDocsConfig) -> str:
@@ -293,9 +334,26 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                     page.canonical_url = urljoin(config.site_url, self.routes.stable(policy, language))
             if config.site_url:
                 info["jsonld"] = self.page_jsonld(policy, revision, ref.version is None, language)
+        info.update(self.banner(language, page.url))
         context["policypress"] = info
         self.fix_language_switcher(page, config)
         return context
+
+    def banner(self, language: str, page_url: str) -> dict[str, str]:
+        """The consent banner's script and configuration for a page, from the consent policy's
+        revision in force."""
+        options = self.config.consent
+        if self.consent_policy is None or self.site is None or self.routes is None:
+            return {}
+        policy = self.site.policies[self.consent_policy]
+        revision = self.shown(policy)
+        settings = consent.config(
+            policy.id, revision, language, strings(language),
+            notice=relative(self.routes.stable(policy, language), page_url),
+            cookie=options.cookie, max_age_days=options.max_age_days, endpoint=options.endpoint,
+            jurisdiction=options.jurisdiction, consent_mode=options.consent_mode,
+        )
+        return {"consent": script_json(settings), "consent_script": relative(BANNER_JS, page_url)}
 
     def page_jsonld(self, policy: Policy, revision: Revision, stable: bool, language: str) -> str:
         """The `<script type="application/ld+json">` content of a policy page."""
@@ -317,7 +375,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             published=first.isoformat() if first else None,
             modified=revision.published.isoformat() if revision.published else None,
         )
-        return jsonld.script_text(document)
+        return script_json(document)
 
     def fix_language_switcher(self, page: Page, config: MkDocsConfig) -> None:
         """Point every language-switcher entry at this page's own translation, as a
@@ -361,11 +419,15 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             if self.bundle:
                 (site_dir / self.bundle[0]).write_text(self.bundle[1], encoding="utf-8")
             (site_dir / CONTEXT).write_bytes(jsonld.CONTEXT_FILE.read_bytes())
+            if self.config.consent.enabled:
+                for uri, source in BANNER.items():
+                    (site_dir / uri).parent.mkdir(parents=True, exist_ok=True)
+                    (site_dir / uri).write_bytes(source.read_bytes())
         if config.site_url:
             self.write_feeds(site_dir, language, config.site_name)
             self.write_processing(site_dir, language)
         elif language == self.default_language:
-            log.warning("policypress: set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
+            log.warning("set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
 
     def write_processing(self, site_dir: Path, language: str) -> None:
         """`processing.jsonld`: everything processed today, in this language."""

@@ -1,0 +1,107 @@
+"""The consent banner's configuration, from the register of the policy that lists the cookies.
+
+Categories: "necessary" (every purpose that does not rest on consent, with its cookies, always
+on) and one per consent-based purpose (GDPR Art. 6(1)(a)), each with its name, description and
+cookies in the page's language. The *fingerprint* hashes only what consent is given to (the
+categories, their purposes and legal bases, their cookies and how long these last), not the
+wording, so an editorial change does not ask visitors again while a changed cookie does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from . import dpv
+from .model import Cookie, Purpose, Register, Revision
+from .register import duration_text
+
+# Google Consent Mode v2 storage types a category needs, by the DPV purpose it serves
+# (the term itself or any broader concept).
+CONSENT_MODE_TYPES: dict[str, tuple[str, ...]] = {
+    "dpv:Marketing": ("ad_storage", "ad_user_data", "ad_personalization"),
+    "dpv:Advertising": ("ad_storage", "ad_user_data", "ad_personalization"),
+    "dpv:ServiceUsageAnalytics": ("analytics_storage",),
+    "dpv:ServiceMonitoring": ("analytics_storage",),
+    "dpv:Personalisation": ("personalization_storage",),
+}
+
+MAX_AGE_DAYS = 395  # 13 months: regulators' ceiling for how long a consent may be relied on
+
+
+def consent_modes(purpose: Purpose) -> list[str]:
+    types: set[str] = set()
+    for term in purpose.purpose:
+        for concept in dpv.ancestors(term):
+            types.update(CONSENT_MODE_TYPES.get(concept, ()))
+    return sorted(types)
+
+
+def fingerprint(register: Register) -> str:
+    """A hash of the consent-relevant facts of a register."""
+    facts = [
+        [p.id, p.legal_basis, sorted(p.purpose),
+         sorted([c.name, c.provider, str(c.duration), c.storage] for c in register.cookies_for(p.id))]
+        for p in register.processing
+        if p.needs_consent or register.cookies_for(p.id)
+    ]
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _cookie(cookie: Cookie, language: str, t: Mapping[str, str]) -> dict[str, str]:
+    duration = t["session"] if cookie.duration == "session" else duration_text(cookie.duration, language)  # type: ignore[arg-type]
+    return {"name": cookie.name, "provider": cookie.provider, "duration": duration,
+            "purpose": cookie.text[language].description, "storage": cookie.storage}
+
+
+def config(
+    policy_id: str,
+    revision: Revision,
+    language: str,
+    t: Mapping[str, str],
+    *,
+    notice: str,
+    cookie: str,
+    max_age_days: int,
+    endpoint: str | None,
+    jurisdiction: str,
+    consent_mode: bool,
+) -> dict[str, Any]:
+    """What the banner reads from `<script type="application/json" id="policypress-consent">`."""
+    register = revision.register
+    necessary = [p for p in register.processing if not p.needs_consent and register.cookies_for(p.id)]
+    categories: list[dict[str, Any]] = [{
+        "id": "necessary",
+        "required": True,
+        "name": t["consent_necessary"],
+        "description": t["consent_necessary_description"],
+        "dpv": sorted({term for p in necessary for term in p.purpose}),
+        "legalBasis": sorted({p.legal_basis for p in necessary}),
+        "cookies": [_cookie(c, language, t) for p in necessary for c in register.cookies_for(p.id)],
+    }]
+    for purpose in register.consent_purposes:
+        categories.append({
+            "id": purpose.id,
+            "name": purpose.text[language].name,
+            "description": purpose.text[language].description,
+            "dpv": list(purpose.purpose),
+            "legalBasis": purpose.legal_basis,
+            "consentMode": consent_modes(purpose),
+            "cookies": [_cookie(c, language, t) for c in register.cookies_for(purpose.id)],
+        })
+    strings = {key.removeprefix("consent_"): value for key, value in t.items() if key.startswith("consent_")}
+    return {
+        "revision": f"{policy_id} {revision.version}",
+        "fingerprint": fingerprint(register),
+        "notice": notice,
+        "language": language,
+        "jurisdiction": jurisdiction,
+        "cookie": cookie,
+        "maxAgeDays": min(max_age_days, MAX_AGE_DAYS),
+        "endpoint": endpoint,
+        "consentMode": consent_mode,
+        "categories": categories,
+        "strings": strings,
+    }

@@ -1,0 +1,85 @@
+"""The banner's configuration, built from the cookie policy's register."""
+
+from __future__ import annotations
+
+from conftest import ROOT, TODAY, FixtureSite, copy_site
+from policypress.core import consent
+from policypress.core.load import load_site
+from policypress.core.texts import strings
+from policypress.core.timeline import Timeline
+
+
+def cookie_revision(docs):
+    site = load_site(docs, ["sv", "en"], "sv", root=docs.parent).site
+    return Timeline(site.policies["cookies"], TODAY).in_force
+
+
+def build_config(revision, language: str = "sv") -> dict:
+    return consent.config("cookies", revision, language, strings(language), notice="cookies/", cookie="pp_consent",
+                          max_age_days=182, endpoint=None, jurisdiction="SE", consent_mode=True)
+
+
+def test_categories_come_from_the_consent_based_purposes() -> None:
+    revision = cookie_revision(ROOT / "docs")
+    config = build_config(revision, "en")
+    assert [c["id"] for c in config["categories"]] == ["necessary", "statistics", "video"]
+    necessary, statistics, video = config["categories"]
+    assert necessary["required"] and [c["name"] for c in necessary["cookies"]] == ["solvik_session", "solvik_cart", "pp_consent"]
+    assert statistics["name"] == "Statistics" and statistics["legalBasis"] == "eu-gdpr:A6-1-a"
+    assert statistics["cookies"][0] == {"name": "bs_id", "provider": "solvikkaffe.example", "duration": "13 months",
+                                        "purpose": "Random ID that tells returning visitors from new ones.", "storage": "cookie"}
+    assert statistics["cookies"][1]["duration"] == "30 minutes"
+    assert necessary["cookies"][0]["duration"] == "Until you close the browser"
+    # Google Consent Mode types follow from the DPV purposes (ServiceUsageAnalytics -> analytics).
+    assert statistics["consentMode"] == ["analytics_storage"] and video["consentMode"] == []
+    assert config["revision"] == "cookies 1.1" and config["maxAgeDays"] == 182
+
+
+def test_the_same_facts_give_the_same_fingerprint_in_every_language() -> None:
+    revision = cookie_revision(ROOT / "docs")
+    assert build_config(revision, "sv")["fingerprint"] == build_config(revision, "en")["fingerprint"]
+
+
+def test_editorial_changes_keep_the_fingerprint_and_consent_facts_change_it(tmp_path) -> None:
+    site = copy_site(ROOT / "tests/fixtures/minimal", tmp_path / "site")
+    site.unrelease()
+    base = consent.fingerprint(site.load().site.policies["privacy"].living.register)
+    site.replace("privacy/index.en.md", "description: Remembers that you saw the offer.", "description: Another wording.")
+    site.replace("privacy/index.sv.md", "name: Nyhetsbrev", "name: Våra nyheter")
+    assert consent.fingerprint(site.load().site.policies["privacy"].living.register) == base
+    site.replace("privacy/index.sv.md", "duration: P6M", "duration: P12M")
+    changed = consent.fingerprint(site.load().site.policies["privacy"].living.register)
+    assert changed != base
+
+
+def test_maximum_age_is_capped_at_13_months() -> None:
+    config = consent.config("cookies", cookie_revision(ROOT / "docs"), "sv", strings("sv"), notice="x", cookie="c",
+                            max_age_days=500, endpoint=None, jurisdiction="SE", consent_mode=False)
+    assert config["maxAgeDays"] == 395
+
+
+def test_a_longer_maximum_age_in_mkdocs_yml_is_an_error(minimal: FixtureSite) -> None:
+    config = minimal.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("        name: IMY\n", "        name: IMY\n      consent:\n        max_age_days: 400\n"))
+    build = minimal.build()
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert "policypress: consent.max_age_days: expected 1 to 395 days (at most 13 months), found 400" in build.output
+
+
+def test_consent_cookie_must_be_listed_in_the_policy(minimal: FixtureSite) -> None:
+    config = minimal.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("        name: IMY\n", "        name: IMY\n      consent:\n        cookie: consent\n"))
+    build = minimal.build()
+    assert build.returncode != 0
+    assert ("consent.cookie: the banner stores consent in the cookie 'consent', which policy 'privacy' does not "
+            "list in its cookies; add it there") in build.output
+
+
+def test_a_site_without_cookies_gets_no_banner(minimal: FixtureSite) -> None:
+    for language in ("sv", "en"):
+        minimal.edit_meta(f"privacy/index.{language}.md", lambda meta: meta.pop("cookies"))
+    minimal.unrelease()
+    assert minimal.policypress("release", "privacy", "--date", "2026-02-01").returncode == 0
+    build = minimal.build()
+    assert build.returncode == 0, build.output
+    assert build.html("privacy/index.html").select("#policypress-consent, [data-pp-consent-settings]") == []
