@@ -3,6 +3,7 @@ loaded into rdflib and queried with SPARQL."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -56,7 +57,13 @@ def page_document(build: Build, page: str) -> dict:
 
 
 def page_graph(build: Build, page: str) -> rdflib.Graph:
-    return to_graph(page_document(build, page), build.site)
+    return _graph(build.site, page)
+
+
+@functools.cache
+def _graph(site: Path, page: str) -> rdflib.Graph:
+    """Parsed once per page (several tests read the same page; callers must not change it)."""
+    return to_graph(page_document(Build(0, "", site), page), site)
 
 
 def in_force(policy_id: str):
