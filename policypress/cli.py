@@ -35,7 +35,9 @@ def site_settings(config_file: Path) -> tuple[Path, list[str], str, SiteInfo]:
     if not config_file.is_file():
         raise UsageError(f"{config_file}: no such file; expected the site's mkdocs.yml (use -f to name another)")
     # MkDocs logs its own config warnings; the command reports only policy problems.
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     try:
         config = load_config(str(config_file))
         plugin = config.plugins.get("policypress")
@@ -44,6 +46,8 @@ def site_settings(config_file: Path) -> tuple[Path, list[str], str, SiteInfo]:
         languages, default = i18n_languages(config, plugin.config.i18n_plugin)
     except (ConfigurationError, PluginError) as error:
         raise UsageError(f"{config_file}: {error}") from None
+    finally:
+        logger.setLevel(level)
     return Path(config.docs_dir), languages, default, site_info(plugin.config)
 
 

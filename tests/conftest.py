@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import http.server
+import io
+import logging
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +20,11 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from policypress.cli import main
 from policypress.core.archive import recorded_hash
 from policypress.core.frontmatter import FRONT_MATTER_RE, parse_yaml
 from policypress.core.load import LoadResult, load_site
@@ -32,6 +36,9 @@ FIXTURE_INFO = SiteInfo(
     dpo=DataProtectionOfficer(appointed=False),
     authority=Authority("legal-se:DPA-SE", "IMY"),
 )
+
+# The consent tests' site and third party, shared by the two files of consent tests.
+pytest_plugins = ["consent_site"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -95,18 +102,47 @@ class FixtureSite:
     def problems(self, info: SiteInfo | None = None) -> list[str]:
         return [str(p) for p in self.load(info).problems]
 
-    def build(self, *args: str, today: dt.date = TODAY, site_dir: Path | None = None) -> Build:
-        """`mkdocs build --strict` as of `today`."""
+    def build(self, today: dt.date = TODAY, site_dir: Path | None = None) -> Build:
+        """`mkdocs build --strict` as of `today`, run in this process (as `mkdocs build` runs it,
+        without the start-up of a new interpreter); the output is MkDocs' log as it prints it."""
         site_dir = site_dir or self.root / "site"
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml"), "-d", str(site_dir), *args],
-            capture_output=True, text=True, cwd=self.root, env={**os.environ, "SOURCE_DATE_EPOCH": epoch(today)},
-        )
-        return Build(result.returncode, result.stdout + result.stderr, site_dir)
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+        logger = logging.getLogger("mkdocs")
+        level = logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = epoch(today)
+        returncode = 0
+        try:
+            with contextlib.chdir(self.root):
+                config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+                build(config)
+        except (Abort, ConfigurationError, PluginError) as error:
+            stream.write(f"\n{error}\n")
+            returncode = 1
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            os.environ["SOURCE_DATE_EPOCH"] = previous or epoch(TODAY)
+        return Build(returncode, stream.getvalue(), site_dir)
 
     def policypress(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """The `policypress` command, run in the site's folder."""
-        return subprocess.run([sys.executable, "-m", "policypress.cli", *args], capture_output=True, text=True, cwd=self.root)
+        """The `policypress` command, run in the site's folder (in this process)."""
+        return run_cli(list(args), self.root)
+
+
+def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`policypress <args>` in `cwd`, with its exit code and output, without a new interpreter."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(args)
+        except SystemExit as exit:  # argparse
+            code = exit.code if isinstance(exit.code, int) else 2
+    return subprocess.CompletedProcess(["policypress", *args], code, out.getvalue(), err.getvalue())
 
 
 @dataclass

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -128,18 +125,14 @@ def test_site_without_i18n_is_a_clear_error(minimal: FixtureSite) -> None:
     assert "policypress needs the mkdocs-static-i18n plugin: add '- i18n:' with your languages under 'plugins'" in build.output
 
 
-def run_policypress(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "policypress.cli", *args], capture_output=True, text=True, cwd=cwd)
-
-
 def test_failed_build_leaves_the_previous_site_untouched(minimal: FixtureSite) -> None:
-    first = run_policypress("build", cwd=minimal.root)
+    first = minimal.policypress("build")
     assert first.returncode == 0, first.stderr
     page = minimal.root / "site/privacy/index.html"
     before = {p.relative_to(minimal.root): p.read_bytes() for p in (minimal.root / "site").rglob("*") if p.is_file()}
 
     minimal.replace("privacy/index.sv.md", 'version: "2.1"', 'version: "2.2"')  # English still says 2.1
-    second = run_policypress("build", cwd=minimal.root)
+    second = minimal.policypress("build")
     assert second.returncode == 1
     assert "build failed; " in second.stderr and "was left as it was" in second.stderr
     after = {p.relative_to(minimal.root): p.read_bytes() for p in (minimal.root / "site").rglob("*") if p.is_file()}
@@ -149,13 +142,13 @@ def test_failed_build_leaves_the_previous_site_untouched(minimal: FixtureSite) -
 
 
 def test_successful_build_replaces_the_site(minimal: FixtureSite) -> None:
-    assert run_policypress("build", cwd=minimal.root).returncode == 0
+    assert minimal.policypress("build").returncode == 0
     minimal.replace("privacy/index.sv.md", 'version: "2.1"', 'version: "2.2"')
     minimal.replace("privacy/index.sv.md", "effective: 2026-03-01", "effective: 2026-04-01")
     minimal.replace("privacy/index.sv.md", "summary: Nyhetsbrevet har fått en egen rad.", "summary: Ny text.")
     minimal.replace("privacy/index.en.md", 'version: "2.1"', 'version: "2.2"')
     minimal.replace("privacy/index.en.md", "summary: The newsletter has a row of its own.", "summary: New text.")
     assert minimal.policypress("release", "privacy", "--date", "2026-03-10").returncode == 0
-    assert run_policypress("build", cwd=minimal.root).returncode == 0
+    assert minimal.policypress("build").returncode == 0
     html = BeautifulSoup((minimal.root / "site/en/privacy/index.html").read_text(), "lxml")
     assert html.select_one("[data-pp-version]").get_text() == "2.2"

@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FixtureSite
+from conftest import FixtureSite, run_cli
 
 
 def policypress(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "policypress.cli", *args], capture_output=True, text=True, cwd=cwd)
+    return run_cli(list(args), cwd)
 
 
 def test_check_passes_on_a_valid_site(minimal: FixtureSite) -> None:
@@ -58,3 +58,11 @@ def test_broken_config_file_is_a_clear_error(minimal: FixtureSite) -> None:
     result = policypress("check", cwd=minimal.root)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("policypress: mkdocs.yml: MkDocs encountered an error parsing the configuration file")
+
+
+def test_the_installed_command_runs_in_a_new_process(minimal: FixtureSite) -> None:
+    # The other tests call main() in-process; this one proves the console script is wired up.
+    command = Path(sys.executable).with_name("policypress")
+    result = subprocess.run([str(command), "check"], capture_output=True, text=True, cwd=minimal.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "policypress: 1 policy in 2 languages, no problems"

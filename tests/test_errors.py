@@ -197,7 +197,7 @@ def test_yaml_syntax_error_names_file_and_line(minimal: FixtureSite) -> None:
     # The parser notices the missing ']' where the next key starts; the English file, left
     # without its Swedish text, adds nothing: the syntax error already explains it.
     assert minimal.problems() == [(
-        f"{SV}:8: YAML syntax error, column 14: expected ',' or ']', but got ':' "
+        f"{SV}:8: YAML syntax error, column 14: did not find expected ',' or ']' "
         "(while parsing a flow sequence)"
     )]
 
@@ -306,3 +306,10 @@ def test_term_without_prefix(minimal: FixtureSite) -> None:
         f"{SV}:14: processing[0].purpose[0]: expected a purpose: a DPV term such as dpv:ServiceProvision, "
         "found text 'ServiceProvision'"
     ]
+
+
+def test_control_character_in_front_matter(minimal: FixtureSite) -> None:
+    minimal.replace(SV_FILE, "title: Integritetspolicy", "title: Integritets\x08policy")
+    assert minimal.problems()[0] == (
+        f"{SV}:3: expected printable characters, found character U+0008, which YAML does not allow; remove it"
+    )

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from pyld import jsonld as pyld
 from rdflib.compare import isomorphic
 
-from conftest import FIXTURES, ROOT, TODAY, Build, FixtureSite, copy_site
+from conftest import FIXTURES, ROOT, TODAY, Build, copy_site
 from policypress.core import dpv
 from policypress.core.htmljson import script_json as script_text
 from policypress.core.load import load_site

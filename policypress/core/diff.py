@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,9 +42,13 @@ class Block:
     container: str | None = None  # ul / ol / table for items of a container
     group: int = -1  # which container (in document order) the item belongs to
 
-    @property
+    @functools.cached_property
+    def words(self) -> list[str]:
+        return self.element.text_content().split()
+
+    @functools.cached_property
     def text(self) -> str:
-        return " ".join(self.element.text_content().split())
+        return " ".join(self.words)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -135,15 +140,24 @@ def align(old: list[Block], new: list[Block]) -> list[Item]:
 
 
 def _pair(old: list[Block], new: list[Block]) -> list[Item]:
-    """Within a replaced range, pair similar blocks of the same kind, in order."""
-    items: list[Item] = []
+    """Within a replaced range, pair similar blocks of the same kind, in order. As many blocks
+    on both sides (edited paragraphs, the usual case) pair one to one."""
+    if len(old) == len(new):
+        items: list[Item] = []
+        for o, n in zip(old, new):
+            if o.kind == n.kind and similarity(o, n, PAIR_RATIO) >= PAIR_RATIO:
+                items.append(Item("changed", o, n))
+            else:
+                items += [Item("deleted", old=o), Item("inserted", new=n)]
+        return items
+    items = []
     j = 0
     for o in old:
         best, best_ratio = None, PAIR_RATIO
         for k in range(j, len(new)):
             if new[k].kind != o.kind:
                 continue
-            ratio = difflib.SequenceMatcher(None, o.text, new[k].text, autojunk=False).ratio()
+            ratio = similarity(o, new[k], best_ratio)
             if ratio >= best_ratio:
                 best, best_ratio = k, ratio
         if best is None:
@@ -154,6 +168,15 @@ def _pair(old: list[Block], new: list[Block]) -> list[Item]:
         j = best + 1
     items += [Item("inserted", new=n) for n in new[j:]]
     return items
+
+
+def similarity(a: Block, b: Block, at_least: float) -> float:
+    """How alike two blocks' words are (0..1); 0 as soon as the cheap upper bounds show that
+    they cannot reach `at_least`."""
+    matcher = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return 0.0
+    return matcher.ratio()
 
 
 def word_diff(old: str, new: str) -> list[tuple[Status, str]]:

@@ -27,7 +27,12 @@ FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|$)"
 Loc = tuple[str | int, ...]
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (much faster on large sites), else PyYAML's own;
+# both keep line marks, and both use the Python resolver adjusted below.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FrontMatterLoader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader without timestamps and with YAML 1.2 booleans."""
 
 
@@ -104,8 +109,10 @@ def read_source(path: Path, shown: str) -> Source:
 
 
 def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
-    loader = _FrontMatterLoader(text)
+    loader = None
     try:
+        # PyYAML checks the characters when the loader is made, libyaml while parsing.
+        loader = _FrontMatterLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {(): first_line}, []
@@ -115,6 +122,10 @@ def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, i
         # A key written twice is reported, but the file is still read (the last value wins,
         # as in YAML loaders) so that its other problems are found in the same run.
         return loader.construct_document(node), lines, problems
+    except yaml.reader.ReaderError as error:
+        line = first_line + text[: error.position].count("\n")
+        return None, {}, [Problem(shown, line, "", f"expected printable characters, found character "
+                                                   f"U+{error.character:04X}, which YAML does not allow; remove it")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
@@ -125,7 +136,8 @@ def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, i
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         return None, {}, [Problem(shown, first_line, "", f"YAML syntax error: {error}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _index_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], first: int, shown: str) -> None:

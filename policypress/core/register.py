@@ -15,6 +15,7 @@ text and the data cannot drift. Unprocessed, a placeholder is an invisible HTML 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ def replace_placeholders(body: str, render: Callable[[str, str | None], str]) ->
 # --- readable values --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def duration_text(duration: Duration, language: str) -> str:
     parts = [format_unit(amount, UNITS[unit], length="long", locale=language) for unit, amount in duration.parts()]
     return format_list(parts, locale=language)

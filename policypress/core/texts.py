@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date
 
@@ -198,6 +199,8 @@ def strings(language: str) -> dict[str, str]:
     return {**STRINGS["en"], **STRINGS.get(language, {})}
 
 
+@functools.lru_cache(maxsize=4096)
 def long_date(date: dt.date, language: str) -> str:
-    """`1 september 2026` / `September 1, 2026`: CLDR formats via babel."""
+    """`1 september 2026` / `September 1, 2026`: CLDR formats via babel (cached: every page
+    lists the dates of every revision)."""
     return format_date(date, format="long", locale=language)

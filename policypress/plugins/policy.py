@@ -9,6 +9,7 @@ each other language; every event here therefore works on the language of the cur
 from __future__ import annotations
 
 import json
+import datetime as dt
 from html import escape
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..core import consent, diff, feeds, jsonld
+from ..core import consent, diff, feeds, jsonld, sitemap
 from ..core.htmljson import script_json
 from ..core.load import load_site
 from ..core.model import Policy, Revision, Site, SourceRef
@@ -31,7 +32,7 @@ from ..core.register import view as register_view
 from ..core.texts import long_date, strings
 from ..core.timeline import Timeline, build_date
 from .config import PolicyConfig, site_info
-from .material_fix import patched_bundle
+from .material_fix import patched_bundle, valid_html
 from .pages import Generated, changelog_rows, feed_links, revision_context
 from .routes import Routes, generated_source, page_path, rebase, relative
 
@@ -77,6 +78,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.generated: dict[str, Generated] = {}  # src_uri -> page, for the current language
         self.rendered: dict[tuple[str, str], tuple[str, str]] = {}  # (policy, version) -> (url, html)
         self.consent_policy: str | None = None
+        self.sitemap: list[sitemap.Entry] = []  # every page built, in every language
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -112,6 +114,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        self.env = config.theme.get_env()
+        self.generated, self.rendered = {}, {}
+        # The sources are read and checked once per build, in the default language's pass;
+        # mkdocs-static-i18n's later passes for the other languages reuse the result.
+        if self.language(config) != self.default_language and self.site is not None:
+            return
         config_file = Path(config.config_file_path)
         result = load_site(Path(config.docs_dir), self.languages, self.default_language, root=config_file.parent,
                            info=site_info(self.config), config_source=config_file.name)
@@ -119,11 +127,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.today = build_date()
         self.timelines = {pid: Timeline(policy, self.today) for pid, policy in result.site.policies.items()}
         self.routes = Routes(result.site, Path(config.docs_dir), config.site_url)
-        self.env = config.theme.get_env()
-        self.generated, self.rendered = {}, {}
-        # Report once per build: i18n re-runs the events for every further language.
-        if self.language(config) != self.default_language:
-            return
+        self.sitemap = []
         for problem in result.problems:
             log.warning(str(problem))
         for policy in result.site.policies.values():
@@ -335,9 +339,29 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             if config.site_url:
                 info["jsonld"] = self.page_jsonld(policy, revision, ref.version is None, language)
         info.update(self.banner(language, page.url))
+        if config.site_url:
+            self.sitemap.append(sitemap.Entry(
+                loc=urljoin(config.site_url, page.url.removeprefix("./")),
+                lastmod=self.last_change(ref, page),
+                alternates=[(a["hreflang"], a["href"]) for a in info["alternates"]],
+            ))
         context["policypress"] = info
         self.fix_language_switcher(page, config)
         return context
+
+    def last_change(self, ref: SourceRef | None, page: Page) -> dt.date:
+        """When a page last changed: its revision's publication, or the newest one of its policy."""
+        generated = self.generated.get(page.file.src_uri) if page.file.generated_by else None
+        policy_id = ref.policy if ref else (generated.policy.id if generated and generated.policy else None)
+        if generated and generated.revision and generated.revision.published:
+            return generated.revision.published
+        if ref and ref.version is not None and self.site:
+            published = self.site.policies[ref.policy].revision(ref.version).published
+            if published:
+                return published
+        timelines = [self.timelines[policy_id]] if policy_id else list(self.timelines.values())
+        dates = [r.published for t in timelines for r in t.public if r.published]
+        return max(dates) if dates and (policy_id or generated) else self.today
 
     def banner(self, language: str, page_url: str) -> dict[str, str]:
         """The consent banner's script and configuration for a page, from the consent policy's
@@ -405,6 +429,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             links.append({"hreflang": "x-default", "href": href(files[self.default_language])})
         return links
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return valid_html(output) if self.config.enabled else output
+
     # --- files written after the pages -----------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -412,6 +439,10 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             return
         site_dir = Path(config.site_dir)
         language = self.language(config)
+        # Theme pages such as 404.html skip on_post_page, and every language pass writes them anew.
+        for name in config.theme.static_templates:
+            if name.endswith(".html") and (site_dir / name).is_file():
+                (site_dir / name).write_text(valid_html((site_dir / name).read_text(encoding="utf-8")), encoding="utf-8")
         if language == self.default_language:
             # Assets live once, in the site root (i18n points the other languages there).
             (site_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
@@ -426,6 +457,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if config.site_url:
             self.write_feeds(site_dir, language, config.site_name)
             self.write_processing(site_dir, language)
+            others = [lang for lang in self.languages if lang != self.default_language]
+            if language == (others[-1] if others else self.default_language):
+                # The last language is built: every page is known.
+                document = sitemap.sitemap(self.sitemap)
+                (site_dir / "sitemap.xml").write_bytes(document)
+                (site_dir / "sitemap.xml.gz").write_bytes(sitemap.gzipped(document))
         elif language == self.default_language:
             log.warning("set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
 

@@ -8,6 +8,7 @@ path without `.md` and without a trailing `index`: `privacy/index.sv.md` -> `pri
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -36,17 +37,14 @@ class Routes:
         return f"{self.prefix(language)}{path}/" if path else (self.prefix(language) or "./")
 
     def _source_page(self, source: Path) -> str:
-        relative = PurePosixPath(source.relative_to(self.docs_dir).as_posix())
-        _, stem = language_of(relative, self.site.languages, self.site.default_language)
-        path = stem.with_suffix("")
-        return str(path.parent) if path.name in ("index", "README") else str(path)
+        return _page_of(source.relative_to(self.docs_dir).as_posix(), self.site.languages, self.site.default_language)
 
     def stable(self, policy: Policy, language: str) -> str:
         return self._page(self._source_page(policy.paths[language]), language)
 
     def revision(self, policy: Policy, revision: Revision, language: str) -> str:
-        source = archive_path(policy.paths[language], str(revision.version), language)
-        return self._page(self._source_page(source), language)
+        return self._page(_revision_page(str(policy.paths[language]), str(revision.version), language, str(self.docs_dir),
+                                         self.site.languages, self.site.default_language), language)
 
     def diff(self, policy: Policy, revision: Revision, language: str) -> str:
         return self.revision(policy, revision, language) + "changes/"
@@ -69,6 +67,20 @@ class Routes:
     def absolute(self, url: str) -> str:
         assert self.site_url, "absolute URLs need site_url"
         return urljoin(self.site_url, url.removeprefix("./"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _page_of(source: str, languages: tuple[str, ...], default: str) -> str:
+    """The page path of a source path (cached: every page links to every revision)."""
+    _, stem = language_of(PurePosixPath(source), languages, default)
+    path = stem.with_suffix("")
+    return str(path.parent) if path.name in ("index", "README") else str(path)
+
+
+@functools.lru_cache(maxsize=65536)
+def _revision_page(living: str, version: str, language: str, docs_dir: str, languages: tuple[str, ...], default: str) -> str:
+    source = archive_path(Path(living), version, language)
+    return _page_of(source.relative_to(docs_dir).as_posix(), languages, default)
 
 
 def generated_source(url: str, language: str, routes: Routes) -> str:

@@ -1,0 +1,265 @@
+"""The consent banner in Chromium: signals, API, receipts, accessibility and safety.
+
+The site and the third party it embeds are set up in consent_site.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from consent_site import banner, consent_cookie
+from conftest import ROOT, Server
+
+pytestmark = pytest.mark.browser
+
+
+# --- signals -------------------------------------------------------------------------------------
+
+
+def test_global_privacy_control_is_a_rejection_and_the_visitor_is_told(browser: Browser, site: Server, third_party: Server) -> None:
+    third_party.requests.clear()
+    context = browser.new_context()
+    context.add_init_script("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})")
+    page = context.new_page()
+    page.goto(site.url + "/embeds/")
+    region = banner(page)
+    expect(region).to_contain_text("Global Privacy Control")
+    expect(region.get_by_role("button", name="Godkänn alla")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    assert third_party.requests == [] and page.evaluate("policypressConsent.has('statistics')") is False
+    region.get_by_role("button", name="OK").click()
+    assert consent_cookie(context)["record"]["choices"] == {"statistics": False, "video": False}
+    context.close()
+
+
+def test_google_consent_mode_defaults_to_denied_and_follows_choices(visitor: Page, site: Server) -> None:
+    visitor.goto(site.url + "/")
+    layer = visitor.evaluate("window.dataLayer.map(entry => Array.from(entry))")
+    assert layer == [["consent", "default", {"ad_storage": "denied", "analytics_storage": "denied",
+                                             "ad_user_data": "denied", "ad_personalization": "denied"}]]
+    banner(visitor).get_by_role("button", name="Godkänn alla").click()
+    assert visitor.evaluate("Array.from(window.dataLayer.at(-1))") == [
+        "consent", "update", {"ad_storage": "denied", "analytics_storage": "granted", "ad_user_data": "denied",
+                              "ad_personalization": "denied"}]
+    visitor.evaluate("policypressConsent.showSettings()")
+    visitor.get_by_role("button", name="Avvisa alla").click()
+    assert visitor.evaluate("Array.from(window.dataLayer.at(-1))")[2]["analytics_storage"] == "denied"
+
+
+def test_material_consent_key_follows_the_choice(visitor: Page, site: Server) -> None:
+    visitor.goto(site.url + "/privacy/")
+    banner(visitor).get_by_role("button", name="Godkänn alla").click()
+    stored = visitor.evaluate("__md_get('__consent')")
+    assert stored == {"analytics": True, "statistics": True, "video": True}
+    visitor.evaluate("policypressConsent.showSettings()")
+    visitor.get_by_role("button", name="Avvisa alla").click()
+    assert visitor.evaluate("__md_get('__consent')") == {"analytics": False, "statistics": False, "video": False}
+
+
+# --- API and log ---------------------------------------------------------------------------------------
+
+
+def test_javascript_api_and_event(visitor: Page, fresh: BrowserContext, site: Server) -> None:
+    visitor.goto(site.url + "/")
+    visitor.evaluate("window.events = []; document.addEventListener('policypress:consent', e => events.push(e.detail))")
+    assert visitor.evaluate("[policypressConsent.get(), policypressConsent.has('necessary'), policypressConsent.has('video')]") == [None, True, False]
+    banner(visitor).get_by_role("button", name="Avvisa alla").click()
+    visitor.evaluate("policypressConsent.showSettings()")
+    expect(visitor.get_by_role("dialog", name="Cookieinställningar")).to_be_visible()
+    visitor.get_by_role("switch", name="Inbäddade filmer").check()
+    visitor.get_by_role("button", name="Spara mina val").click()
+    assert visitor.evaluate("policypressConsent.has('video')") is True
+    events = visitor.evaluate("events.map(e => e && e.choices)")
+    assert events == [{"statistics": False, "video": False}, {"statistics": False, "video": True}]
+    visitor.evaluate("policypressConsent.reset()")
+    assert consent_cookie(fresh) is None
+    expect(banner(visitor)).to_be_visible()
+    assert visitor.evaluate("[events.length, events.at(-1), policypressConsent.get()]") == [3, None, None]
+    visitor.evaluate("policypressConsent.show()")
+    expect(banner(visitor)).to_be_visible()
+
+
+def test_consent_receipt_is_sent_to_the_log_endpoint(visitor: Page, site: Server) -> None:
+    site.posts.clear()
+    visitor.goto(site.url + "/en/")
+    banner(visitor, "en").get_by_role("button", name="Accept all").click()
+    deadline = time.time() + 5
+    while not site.posts and time.time() < deadline:
+        time.sleep(0.05)
+    path, body = site.posts[0]
+    receipt = json.loads(body)
+    assert path == "/consent-log"
+    assert receipt["record_id"] == consent_cookie(visitor.context)["record"]["id"]
+    assert receipt["method"] == "accept-all" and receipt["language"] == "en" and receipt["jurisdiction"] == "SE"
+    assert receipt["notice"]["revision"] == "cookies 1.1" and receipt["notice"]["url"] == "cookies/"
+    assert dt.datetime.fromisoformat(receipt["timestamp"].replace("Z", "+00:00"))
+    statuses = {p["id"]: (p["status"], p["legal_basis"]) for p in receipt["purposes"]}
+    assert statuses["statistics"] == ("given", "eu-gdpr:A6-1-a")
+    assert statuses["necessary"][0] == "not-required"
+
+
+# --- accessibility ------------------------------------------------------------------------------------
+
+
+def axe_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("path", ["/privacy/", "/en/cookies/"])
+def test_axe_finds_nothing_with_the_banner_and_with_settings_open(visitor: Page, site: Server, path: str) -> None:
+    visitor.goto(site.url + path)
+    expect(visitor.locator(".ppc")).to_be_visible()
+    assert axe_violations(visitor) == []
+    visitor.locator('.ppc [data-ppc="settings"]').click()
+    expect(visitor.locator("dialog.ppc-dialog")).to_be_visible()
+    assert axe_violations(visitor) == []
+
+
+def test_keyboard_only(visitor: Page, fresh: BrowserContext, site: Server) -> None:
+    visitor.goto(site.url + "/privacy/")
+    expect(banner(visitor)).to_be_visible()
+    # The site's skip link stays first; the banner's choices come right after it.
+    visitor.keyboard.press("Tab")
+    assert visitor.evaluate("document.activeElement.classList.contains('md-skip')")
+    visitor.keyboard.press("Tab")
+    assert visitor.evaluate("document.activeElement.textContent") == "Godkänn alla"
+    visitor.keyboard.press("Tab")
+    visitor.keyboard.press("Tab")
+    assert visitor.evaluate("document.activeElement.textContent") == "Inställningar"
+    visitor.keyboard.press("Enter")
+    dialog = visitor.get_by_role("dialog", name="Cookieinställningar")
+    expect(dialog).to_be_visible()
+    assert visitor.evaluate("document.querySelector('dialog').contains(document.activeElement)")
+    # Esc closes the settings and focus goes back to the button that opened them.
+    visitor.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    assert visitor.evaluate("document.activeElement.textContent") == "Inställningar"
+    visitor.keyboard.press("Enter")
+    for _ in range(10):  # to the statistics switch
+        visitor.keyboard.press("Tab")
+        if visitor.evaluate("document.activeElement.getAttribute('data-category')") == "statistics":
+            break
+    visitor.keyboard.press("Space")
+    while visitor.evaluate("document.activeElement.textContent") != "Spara mina val":
+        visitor.keyboard.press("Tab")
+    visitor.keyboard.press("Enter")
+    assert consent_cookie(fresh)["record"]["choices"] == {"statistics": True, "video": False}
+    expect(banner(visitor)).to_be_hidden()
+    assert visitor.evaluate("document.activeElement.tagName") == "MAIN"
+    # A visible focus indicator on the persistent control, reached by keyboard.
+    control = visitor.get_by_role("button", name="Cookieinställningar")
+    control.focus()
+    visitor.keyboard.press("Shift+Tab")
+    visitor.keyboard.press("Tab")
+    assert visitor.evaluate("document.activeElement.textContent") == "Cookieinställningar"
+    outline = control.evaluate("e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
+    assert outline[0] != "none" and outline[1] != "0px"
+
+
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (640, 400)], ids=["320px", "200%-zoom"])
+def test_usable_on_a_narrow_screen_and_at_200_percent_zoom(browser: Browser, site: Server, width: int, height: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(site.url + "/privacy/")
+    region = banner(page)
+    for name in ("Godkänn alla", "Avvisa alla", "Inställningar"):
+        button = region.get_by_role("button", name=name, exact=True)
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    region.get_by_role("button", name="Inställningar", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Cookieinställningar")
+    box = dialog.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] <= height
+    save = dialog.get_by_role("button", name="Spara mina val")
+    save.scroll_into_view_if_needed()
+    save.click()
+    assert consent_cookie(context)["record"]["choices"] == {"statistics": False, "video": False}
+    context.close()
+
+
+# --- safe by construction -------------------------------------------------------------------------------
+
+
+def test_works_under_a_strict_content_security_policy(browser: Browser, tmp_path: Path, third_party: Server) -> None:
+    """Outside MkDocs, on a plain page, with `script-src 'self'; style-src 'self'` (plus a nonce for
+    the page's own blocked inline script)."""
+    assets = ROOT / "policypress/assets/consent"
+    for name in ("consent.min.js", "consent.min.css", "consent.min.mjs"):
+        shutil.copy(assets / name, tmp_path / name)
+    config = {
+        "revision": "demo 1.0", "fingerprint": "f00", "notice": "/policy/", "language": "en", "jurisdiction": "SE",
+        "cookie": "consent", "maxAgeDays": 180, "endpoint": None, "consentMode": False,
+        "categories": [{"id": "necessary", "required": True, "name": "Necessary", "description": "Needed.", "cookies": []},
+                       {"id": "stats", "name": "Statistics", "description": "Counting visits.", "cookies": []}],
+        "strings": {"title": "Cookies", "intro": "We ask first.", "acceptAll": "Accept all", "rejectAll": "Reject all",
+                    "settings": "Settings", "save": "Save", "close": "Close", "alwaysOn": "Always on", "cookies": "Cookies",
+                    "policy": "Policy", "settingsTitle": "Cookie settings", "settingsIntro": "Choose.", "ok": "OK", "gpc": "GPC"},
+    }
+    (tmp_path / "index.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plain</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="consent.min.css">
+<script type="application/json" id="policypress-consent">{json.dumps(config)}</script>
+<script type="module" src="consent.min.mjs"></script></head>
+<body><main><h1>A page</h1></main>
+<script type="text/plain" data-category="stats" nonce="n0nce">window.statsRan = true;</script>
+</body></html>""")
+    csp = "script-src 'self' 'nonce-n0nce'; style-src 'self'"
+    with Server(tmp_path, headers={"Content-Security-Policy": csp}) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(m.text))
+        page.on("pageerror", lambda e: messages.append(str(e)))
+        page.goto(server.url + "/")
+        region = page.get_by_role("region", name="Cookies")
+        expect(region).to_be_visible()
+        assert page.evaluate("typeof policypressConsent.showSettings") == "function"
+        region.get_by_role("button", name="Accept all").click()
+        page.wait_for_function("window.statsRan === true")
+        assert consent_cookie_named(context, "consent")["choices"] == {"stats": True}
+        assert messages == [], messages
+        context.close()
+
+
+def consent_cookie_named(context: BrowserContext, name: str) -> dict:
+    cookie = next(c for c in context.cookies() if c["name"] == name)
+    return json.loads(unquote(cookie["value"]))
+
+
+def test_policy_is_readable_without_javascript(browser: Browser, site: Server) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + "/cookies/")
+    expect(page.locator("article h1")).to_have_text("Cookiepolicy")
+    expect(page.locator('tr[data-pp-cookie="bs_id"]')).to_be_visible()
+    expect(page.locator(".ppc")).to_have_count(0)
+    expect(page.get_by_role("button", name="Cookieinställningar")).to_be_hidden()
+    context.close()
+
+
+def test_the_banner_inserts_text_only() -> None:
+    source = (ROOT / "banner/consent.js").read_text()
+    for unsafe in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                   ".style", '"style"', "setTimeout(\"", "srcdoc"):
+        assert unsafe not in source, unsafe
+
+
+def test_shipped_files_are_built_from_the_sources() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_banner", ROOT / "scripts/build_banner.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    for name, content in module.built().items():
+        assert (ROOT / "policypress/assets/consent" / name).read_text() == content, f"run scripts/build_banner.py ({name})"

