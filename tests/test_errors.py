@@ -202,6 +202,28 @@ def test_yaml_syntax_error_names_file_and_line(minimal: FixtureSite) -> None:
     )]
 
 
+def test_an_alias_of_its_own_anchor_is_an_error_not_a_hang(minimal: FixtureSite) -> None:
+    minimal.replace(SV_FILE, "rights: [eu-gdpr:A15,", "rights: &rights [*rights, eu-gdpr:A15,")
+    assert minimal.problems() == [
+        f"{SV}:7: the value anchored here contains an alias of itself; front matter cannot repeat itself "
+        "endlessly: write the values out"
+    ]
+
+
+def test_anchors_and_aliases_repeat_a_value(minimal: FixtureSite) -> None:
+    # YAML's own way to write a value once: the alias reads as the anchored value.
+    path = minimal.docs / SV_FILE
+    text = path.read_text()
+    first = text.index("    provider: fixture.example")
+    second = text.index("    provider: fixture.example", first + 1)
+    path.write_text(text[:first] + "    provider: &provider fixture.example" + text[first + 29:second]
+                    + "    provider: *provider" + text[second + 29:])
+    minimal.unrelease()
+    assert minimal.problems() == []
+    cookies = minimal.load().site.policies["privacy"].living.register.cookies
+    assert [c.provider for c in cookies] == ["fixture.example", "fixture.example"]
+
+
 def test_key_written_twice(minimal: FixtureSite) -> None:
     minimal.replace(SV_FILE, "summary: Nyhetsbrevet har fått en egen rad.\n",
                     "summary: Nyhetsbrevet har fått en egen rad.\nsummary: Annan text.\n")

@@ -16,7 +16,7 @@ import copy
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,18 +41,15 @@ class Block:
     element: HtmlElement
     container: str | None = None  # ul / ol / table for items of a container
     group: int = -1  # which container (in document order) the item belongs to
+    # Computed once, when the block is made: every comparison reads them.
+    words: list[str] = field(init=False)
+    text: str = field(init=False)
+    key: tuple[str, str] = field(init=False)
 
-    @functools.cached_property
-    def words(self) -> list[str]:
-        return self.element.text_content().split()
-
-    @functools.cached_property
-    def text(self) -> str:
-        return " ".join(self.words)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.text)
+    def __post_init__(self) -> None:
+        self.words = self.element.text_content().split()
+        self.text = " ".join(self.words)
+        self.key = (self.kind, self.text)
 
 
 @dataclass
@@ -87,8 +84,11 @@ class Diff:
     stats: Stats = field(default_factory=Stats)
 
 
-def parse_blocks(fragment: str) -> list[Block]:
-    """Split rendered HTML into comparable blocks; permalink anchors are dropped."""
+# Each revision is compared with the one before and the one after: parsed once for both.
+@functools.lru_cache(maxsize=16)
+def parse_blocks(fragment: str) -> tuple[Block, ...]:
+    """Split rendered HTML into comparable blocks; permalink anchors are dropped. The blocks are
+    shared between comparisons: read them, copy before changing."""
     root = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
     for anchor in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
         anchor.drop_tree()
@@ -112,7 +112,7 @@ def parse_blocks(fragment: str) -> list[Block]:
                 blocks.append(Block(child.tag, child))
 
     walk(root)
-    return blocks
+    return tuple(blocks)
 
 
 def _is_wrapper(element: HtmlElement) -> bool:
@@ -123,7 +123,7 @@ def _is_wrapper(element: HtmlElement) -> bool:
     return element.tag == "div" and plain and not (element.text or "").strip()
 
 
-def align(old: list[Block], new: list[Block]) -> list[Item]:
+def align(old: Sequence[Block], new: Sequence[Block]) -> list[Item]:
     """Blocks of both revisions in reading order, each marked equal, changed, inserted or deleted."""
     items: list[Item] = []
     matcher = difflib.SequenceMatcher(None, [b.key for b in old], [b.key for b in new], autojunk=False)
@@ -139,7 +139,7 @@ def align(old: list[Block], new: list[Block]) -> list[Item]:
     return items
 
 
-def _pair(old: list[Block], new: list[Block]) -> list[Item]:
+def _pair(old: Sequence[Block], new: Sequence[Block]) -> list[Item]:
     """Within a replaced range, pair similar blocks of the same kind, in order. As many blocks
     on both sides (edited paragraphs, the usual case) pair one to one."""
     if len(old) == len(new):
@@ -182,9 +182,13 @@ def similarity(a: Block, b: Block, at_least: float) -> float:
 def word_diff(old: str, new: str) -> list[tuple[Status, str]]:
     """Segments of text: ('equal', t), ('deleted', t), ('inserted', t); a change separated from
     the next only by white space is merged with it, so a rewritten phrase reads as one."""
+    if old == new:  # such as the cells of a table row that did not change
+        return [("equal", new)] if new else []
     a, b = WORDS_RE.findall(old), WORDS_RE.findall(new)
     ops: list[list] = []  # [op, old text, new text]
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    # White space is in nearly every gap: matches start at words and extend over the spaces,
+    # which keeps the matcher from trying every space as a starting point.
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(str.isspace, a, b, autojunk=False).get_opcodes():
         ops.append([op, "".join(a[i1:i2]), "".join(b[j1:j2])])
     merged: list[list] = []
     for index, entry in enumerate(ops):

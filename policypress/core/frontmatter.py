@@ -116,12 +116,8 @@ def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, i
         node = loader.get_single_node()
         if node is None:
             return None, {(): first_line}, []
-        lines: dict[Loc, int] = {}
-        problems: list[Problem] = []
-        _index_lines(node, (), lines, problems, first_line, shown)
-        # A key written twice is reported, but the file is still read (the last value wins,
-        # as in YAML loaders) so that its other problems are found in the same run.
-        return loader.construct_document(node), lines, problems
+        tree = _Tree(loader, first_line, shown)
+        return tree.value(node, ()), tree.lines, tree.problems
     except yaml.reader.ReaderError as error:
         line = first_line + text[: error.position].count("\n")
         return None, {}, [Problem(shown, line, "", f"expected printable characters, found character "
@@ -133,6 +129,9 @@ def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, i
         context = f" ({error.context})" if error.context else ""
         column = f", column {mark.column + 1}" if mark else ""
         return None, {}, [Problem(shown, line, "", f"YAML syntax error{column}: {what}{context}")]
+    except _Recursive as error:
+        return None, {}, [Problem(shown, error.line, "", "the value anchored here contains an alias of itself; "
+                                                         "front matter cannot repeat itself endlessly: write the values out")]
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         return None, {}, [Problem(shown, first_line, "", f"YAML syntax error: {error}")]
     finally:
@@ -140,23 +139,64 @@ def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, i
             loader.dispose()
 
 
-def _index_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], first: int, shown: str) -> None:
-    """Record the line of every value and catch keys written twice."""
-    lines[loc] = first + node.start_mark.line
-    if isinstance(node, yaml.MappingNode):
+STR, SEQ, MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Recursive(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _Tree:
+    """One walk over the parsed nodes: the value of each (plain lists, mappings and text built
+    here, other scalars by the loader), the line of each field, keys written twice. An alias
+    gives the value already built for its anchor, so repeated aliases cost nothing more."""
+
+    def __init__(self, loader: Any, first: int, shown: str) -> None:
+        self.loader, self.first, self.shown = loader, first, shown
+        self.lines: dict[Loc, int] = {}
+        self.problems: list[Problem] = []
+        self.built: dict[int, Any] = {}  # id(node) -> its value
+        self.open: set[int] = set()  # nodes being built: an alias of one would never end
+
+    def value(self, node: yaml.Node, loc: Loc) -> Any:
+        if id(node) in self.built:
+            return self.built[id(node)]
+        line = self.first + node.start_mark.line
+        if id(node) in self.open:
+            raise _Recursive(line)
+        self.lines.setdefault(loc, line)
+        self.open.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value if node.tag == STR else self.loader.construct_object(node, deep=True)
+        elif isinstance(node, yaml.SequenceNode) and node.tag == SEQ:
+            value = [self.value(item, (*loc, index)) for index, item in enumerate(node.value)]
+        elif isinstance(node, yaml.MappingNode) and node.tag == MAP and not any(k.tag == MERGE for k, _ in node.value):
+            value = self.mapping(node, loc)
+        else:  # explicit tags and merge keys: PyYAML's rules (and its errors)
+            value = self.loader.construct_object(node, deep=True)
+        self.open.discard(id(node))
+        self.built[id(node)] = value
+        return value
+
+    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        value: dict[Any, Any] = {}
         seen: dict[object, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
-            line = first + key_node.start_mark.line
-            if key in seen:
-                problems.append(
-                    Problem(shown, line, field_path((*loc, key)), f"key {key!r} is written twice (first on line {seen[key]}); keep one")
-                )
+            line = self.first + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode):
+                kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                self.problems.append(Problem(self.shown, line, field_path(loc), f"expected a key of text, found {kind}"))
                 continue
-            seen[key] = line
-            _index_lines(value_node, (*loc, key), lines, problems, first, shown)
+            key = self.value(key_node, (*loc, key_node.value))
+            if key in seen:
+                # Reported, but the file is still read (the last value wins, as in YAML loaders)
+                # so that its other problems are found in the same run.
+                self.problems.append(Problem(self.shown, line, field_path((*loc, key)),
+                                             f"key {key!r} is written twice (first on line {seen[key]}); keep one"))
+            seen[key] = seen.get(key, line)
+            value[key] = self.value(value_node, (*loc, key))
             # A key's own line is more useful than the value's for block values.
-            lines[(*loc, key)] = line
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index_lines(item, (*loc, index), lines, problems, first, shown)
+            self.lines[(*loc, key)] = seen[key]
+        return value

@@ -74,9 +74,14 @@ def check_placeholders(body: str, register: Register, source: str, first_line: i
     return problems
 
 
-def replace_placeholders(body: str, render: Callable[[str, str | None], str]) -> str:
-    """Each placeholder replaced by `render(kind, arg)`, as an HTML block of its own."""
-    return PLACEHOLDER_RE.sub(lambda m: f"\n{render(m['kind'], m['arg'])}\n", body)
+def replace_placeholders(html: str, render: Callable[[str, str | None], str]) -> str:
+    """Each placeholder in a rendered page (Markdown keeps the comments as they were written)
+    replaced by `render(kind, arg)`. Comments that are not a known placeholder stay comments;
+    in code blocks they are escaped text and do not match."""
+    def replace(match: re.Match[str]) -> str:
+        return render(match["kind"], match["arg"]) if match["kind"] in KINDS else match.group(0)
+
+    return PLACEHOLDER_RE.sub(replace, html)
 
 
 # --- readable values --------------------------------------------------------------------------

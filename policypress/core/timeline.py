@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from .model import Policy, Revision
@@ -32,19 +33,29 @@ class Timeline:
     policy: Policy
     today: dt.date
 
-    @property
+    # Computed once: every page lists every revision, so these are asked for R times per page.
+    @cached_property
     def public(self) -> tuple[Revision, ...]:
         """Released revisions whose publication date has come, oldest first."""
         return tuple(r for r in self.policy.revisions if r.published is not None and r.published <= self.today)
 
-    @property
+    @cached_property
     def in_force(self) -> Revision | None:
         effective = [r for r in self.public if r.effective <= self.today]
         return effective[-1] if effective else None
 
-    @property
+    @cached_property
     def upcoming(self) -> tuple[Revision, ...]:
         return tuple(r for r in self.public if r.effective > self.today)
+
+    @cached_property
+    def _positions(self) -> dict[object, int]:
+        return {r.version: index for index, r in enumerate(self.public)}
+
+    def position(self, revision: Revision) -> int | None:
+        """Where a revision stands among the public ones, or None (a draft, or not yet published)."""
+        index = self._positions.get(revision.version)
+        return index if index is not None and (self.public[index] is revision or self.public[index] == revision) else None
 
     @property
     def shown(self) -> Revision:
@@ -57,19 +68,17 @@ class Timeline:
             return "draft"
         if revision.effective > self.today:
             return "upcoming"
-        return "current" if revision == self.in_force else "superseded"
+        in_force = self.in_force
+        return "current" if revision is in_force or revision == in_force else "superseded"
 
     def previous(self, revision: Revision) -> Revision | None:
-        public = self.public
-        index = public.index(revision) if revision in public else len(public)
-        return public[index - 1] if index > 0 else None
+        index = self.position(revision)
+        index = len(self.public) if index is None else index
+        return self.public[index - 1] if index > 0 else None
 
     def next(self, revision: Revision) -> Revision | None:
-        public = self.public
-        if revision not in public:
-            return None
-        index = public.index(revision)
-        return public[index + 1] if index + 1 < len(public) else None
+        index = self.position(revision)
+        return self.public[index + 1] if index is not None and index + 1 < len(self.public) else None
 
     def until(self, revision: Revision) -> dt.date | None:
         """The last day a revision is (or was, or will be) in force, if a successor is known."""

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urljoin
 
 from jinja2 import Environment
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -33,7 +34,7 @@ from ..core.texts import long_date, strings
 from ..core.timeline import Timeline, build_date
 from .config import PolicyConfig, site_info
 from .material_fix import patched_bundle, valid_html
-from .pages import Generated, changelog_rows, feed_links, revision_context
+from .pages import Generated, changelog_rows, feed_links, revision_context, revision_entry
 from .routes import Routes, generated_source, page_path, rebase, relative
 
 log = get_plugin_logger(__name__)
@@ -42,10 +43,11 @@ PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 STYLESHEET = "assets/policypress/policypress.css"
 CONTEXT = "assets/policypress/context.jsonld"
-# The consent banner as shipped (built from banner/ by scripts/build_banner.py).
+# The consent banner as shipped (built from banner/ by scripts/build_banner.py); its CSS is
+# served inside policypress.css.
 BANNER = {f"assets/policypress/consent/{name}": PACKAGE / "assets" / "consent" / name
-          for name in ("consent.min.js", "consent.min.mjs", "consent.min.css")}
-BANNER_CSS = "assets/policypress/consent/consent.min.css"
+          for name in ("consent.min.js", "consent.min.mjs")}
+BANNER_CSS = PACKAGE / "assets" / "consent" / "consent.min.css"
 BANNER_JS = "assets/policypress/consent/consent.min.js"
 
 
@@ -62,6 +64,20 @@ def i18n_languages(config: MkDocsConfig, plugin_name: str) -> tuple[list[str], s
     return languages, default
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory; Jinja checks each against its template's source."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
 class PolicyPlugin(BasePlugin[PolicyConfig]):
     supports_multiple_instances = False
 
@@ -75,6 +91,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.timelines: dict[str, Timeline] = {}
         self.routes: Routes | None = None
         self.env: Environment | None = None
+        self.template_cache = MemoryBytecodeCache()
         self.generated: dict[str, Generated] = {}  # src_uri -> page, for the current language
         self.rendered: dict[tuple[str, str], tuple[str, str]] = {}  # (policy, version) -> (url, html)
         self.consent_policy: str | None = None
@@ -103,8 +120,6 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             if not 1 <= banner.max_age_days <= consent.MAX_AGE_DAYS:
                 raise PluginError(f"policypress: consent.max_age_days: expected 1 to {consent.MAX_AGE_DAYS} days (at most "
                                   f"13 months), found {banner.max_age_days}")
-            if BANNER_CSS not in config.extra_css:
-                config.extra_css.append(BANNER_CSS)
             if config.extra.get("consent"):
                 log.warning("extra.consent configures Material's own consent form, which the policypress "
                             "banner replaces; remove extra.consent from mkdocs.yml")
@@ -114,7 +129,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        self.env = config.theme.get_env()
+        # Our partials render while pages are converted, before MkDocs makes its environment.
+        self.env = self.cached(config.theme.get_env())
         self.generated, self.rendered = {}, {}
         # The sources are read and checked once per build, in the default language's pass;
         # mkdocs-static-i18n's later passes for the other languages reuse the result.
@@ -182,6 +198,16 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             return policy.draft
         return self.timelines[policy.id].shown
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        return self.cached(env) if self.config.enabled else env
+
+    def cached(self, env: Environment) -> Environment:
+        """mkdocs-static-i18n builds each language with new environments: the templates are
+        compiled once for all of them, and not looked at again for changes during a build."""
+        env.bytecode_cache = self.template_cache
+        env.auto_reload = False
+        return env
+
     # --- pages -----------------------------------------------------------------------------------
 
     @event_priority(-200)  # after mkdocs-static-i18n has chosen this language's files
@@ -247,16 +273,18 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         ref = self.ref(page.file)
         if ref is None or self.site is None:
             return markdown
-        policy = self.site.policies[ref.policy]
-        if ref.version is None:
-            # The stable page shows the revision in force, which is not always the living text.
-            revision = self.shown(policy)
-            markdown = revision.texts[ref.language].body
-        else:
-            revision = policy.revision(ref.version)
+        if ref.version is not None:
             # Search finds the text in force; earlier and later revisions stay out of the index.
             page.meta["search"] = {"exclude": True}
-        return replace_placeholders(markdown, self.register_renderer(revision, ref.language))
+            return markdown
+        # The stable page shows the revision in force, which is not always the living text.
+        return self.page_revision(ref).texts[ref.language].body
+
+    def page_revision(self, ref: SourceRef) -> Revision:
+        """The revision a policy page shows: its own, or on the stable page the one in force."""
+        assert self.site is not None
+        policy = self.site.policies[ref.policy]
+        return self.shown(policy) if ref.version is None else policy.revision(ref.version)
 
     def register_renderer(self, revision: Revision, language: str):
         """Renders `<!-- register: kind -->` placeholders from this revision's own data."""
@@ -265,16 +293,18 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         t = strings(language)
 
         def render(kind: str, arg: str | None) -> str:
-            html = template.render(t=t, view=register_view(kind, arg, revision.register, language))
-            # A raw HTML block in Markdown ends at a blank line; keep the table in one block.
-            return "\n".join(line for line in html.splitlines() if line.strip())
+            return template.render(t=t, view=register_view(kind, arg, revision.register, language))
 
         return render
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         ref = self.ref(page.file)
-        if ref is not None and ref.version is not None:
-            self.rendered[(ref.policy, str(ref.version))] = (page.url, html)
+        if ref is not None and self.site is not None:
+            # Tables go in after Markdown, which passes the placeholder comments through as they
+            # are: parsing the tables' HTML again inside Markdown would only cost time.
+            html = replace_placeholders(html, self.register_renderer(self.page_revision(ref), ref.language))
+            if ref.version is not None:
+                self.rendered[(ref.policy, str(ref.version))] = (page.url, html)
         generated = self.generated.get(page.file.src_uri) if page.file.generated_by else None
         if generated is None or self.env is None:
             return html
@@ -292,7 +322,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         t = strings(page.language)
         result = diff.render(old_html, new_html, t, rebase(old_url, url), rebase(new_url, url))
         context = revision_context(timeline, page.revision, "diff", page.language, self.routes, url)
-        context["previous"] = revision_context(timeline, previous, "diff", page.language, self.routes, url)["this"]
+        context["previous"] = revision_entry(timeline, previous, page.language, self.routes, url)
         return self.env.get_template("partials/policypress/diff.html").render(
             t=t, pp=context, diff=result.html, stats=result.stats
         )
@@ -446,7 +476,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if language == self.default_language:
             # Assets live once, in the site root (i18n points the other languages there).
             (site_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
-            (site_dir / STYLESHEET).write_bytes((PACKAGE / "assets" / "policypress.css").read_bytes())
+            # The banner's CSS travels in the same file: one render-blocking request fewer.
+            styles = [PACKAGE / "assets" / "policypress.css"] + ([BANNER_CSS] if self.config.consent.enabled else [])
+            (site_dir / STYLESHEET).write_bytes(b"\n".join(path.read_bytes() for path in styles))
             if self.bundle:
                 (site_dir / self.bundle[0]).write_text(self.bundle[1], encoding="utf-8")
             (site_dir / CONTEXT).write_bytes(jsonld.CONTEXT_FILE.read_bytes())
