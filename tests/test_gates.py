@@ -75,3 +75,26 @@ def test_print_shows_the_policy_without_navigation_and_banner(browser: Browser, 
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.close()
+
+
+# Every layout shift the page makes while it loads, as the browser measures it for CLS.
+RECORD_SHIFTS = """window.__shifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput)
+  window.__shifts.push({value: e.value, moved: e.sources.map(s => s.node ? s.node.className || s.node.nodeName : "?")}); })
+  .observe({type: "layout-shift", buffered: true});"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [412, 1280])
+@pytest.mark.parametrize("path", ["privacy/", "en/privacy/2.0/changes/"])
+def test_nothing_moves_while_the_page_loads(browser: Browser, served: Server, path: str, width: int) -> None:
+    """CLS 0 on a phone and a desktop, with the consent banner appearing."""
+    context = browser.new_context(viewport={"width": width, "height": 823})
+    context.add_init_script(RECORD_SHIFTS)
+    page = context.new_page()
+    page.goto(f"{served.url}/{path}")
+    expect(page.locator(".ppc")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)  # let a last frame be laid out and reported
+    assert page.evaluate("window.__shifts") == []
+    context.close()
