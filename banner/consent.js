@@ -101,6 +101,17 @@
     });
   }
 
+  // Settings buttons show and blocked items of accepted categories run, also those parsed later
+  // (the same listener is never added twice; an item runs once).
+  function scan() {
+    if (!cfg) return;
+    D.querySelectorAll("[data-pp-consent-settings]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", api.showSettings);
+    });
+    optional().forEach(function (c) { if (has(c.id)) activate(c.id); });
+  }
+
   // Withdrawal removes the category's cookies and storage and unloads its frames.
   function withdraw(c) {
     (c.cookies || []).forEach(function (k) {
@@ -281,10 +292,7 @@
       var stored = read();
       record = current(stored);
       if (cfg.consentMode) gtag("consent", "default", modes());
-      D.querySelectorAll("[data-pp-consent-settings]").forEach(function (b) {
-        b.hidden = false;
-        b.addEventListener("click", api.showSettings);
-      });
+      scan();
       if (record) apply({});
       else {
         if (stored) apply(stored.choices);  // a lapsed consent: undo what it allowed
@@ -297,6 +305,10 @@
   var data = D.getElementById("policypress-consent");
   if (data) {
     var start = function () { api.init(JSON.parse(data.textContent)); };
-    if (D.readyState == "loading") D.addEventListener("DOMContentLoaded", start); else start();
+    // At the end of the body the banner starts at once and shows with the first paint; what the
+    // parser reaches after this script is picked up when the document is complete.
+    if (D.readyState != "loading") start();
+    else if (D.body) { start(); D.addEventListener("DOMContentLoaded", scan); }
+    else D.addEventListener("DOMContentLoaded", start);
   }
 })();

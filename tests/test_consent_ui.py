@@ -192,28 +192,33 @@ def test_usable_on_a_narrow_screen_and_at_200_percent_zoom(browser: Browser, sit
 # --- safe by construction -------------------------------------------------------------------------------
 
 
+PLAIN_CONFIG = {
+    "revision": "demo 1.0", "fingerprint": "f00", "notice": "/policy/", "language": "en", "jurisdiction": "SE",
+    "cookie": "consent", "maxAgeDays": 180, "endpoint": None, "consentMode": False,
+    "categories": [{"id": "necessary", "required": True, "name": "Necessary", "description": "Needed.", "cookies": []},
+                   {"id": "stats", "name": "Statistics", "description": "Counting visits.", "cookies": []}],
+    "strings": {"title": "Cookies", "intro": "We ask first.", "acceptAll": "Accept all", "rejectAll": "Reject all",
+                "settings": "Settings", "save": "Save", "close": "Close", "alwaysOn": "Always on", "cookies": "Cookies",
+                "policy": "Policy", "settingsTitle": "Cookie settings", "settingsIntro": "Choose.", "ok": "OK", "gpc": "GPC"},
+}
+
+
+def plain_page(folder: Path, head: str, body: str) -> None:
+    """A page not built with MkDocs: the shipped banner files and the given markup."""
+    assets = ROOT / "policypress/assets/consent"
+    for name in ("consent.min.js", "consent.min.css", "consent.min.mjs"):
+        shutil.copy(assets / name, folder / name)
+    (folder / "index.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plain</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="consent.min.css">
+<script type="application/json" id="policypress-consent">{json.dumps(PLAIN_CONFIG)}</script>
+{head}</head><body><main><h1>A page</h1></main>{body}</body></html>""")
+
+
 def test_works_under_a_strict_content_security_policy(browser: Browser, tmp_path: Path, third_party: Server) -> None:
     """Outside MkDocs, on a plain page, with `script-src 'self'; style-src 'self'` (plus a nonce for
     the page's own blocked inline script)."""
-    assets = ROOT / "policypress/assets/consent"
-    for name in ("consent.min.js", "consent.min.css", "consent.min.mjs"):
-        shutil.copy(assets / name, tmp_path / name)
-    config = {
-        "revision": "demo 1.0", "fingerprint": "f00", "notice": "/policy/", "language": "en", "jurisdiction": "SE",
-        "cookie": "consent", "maxAgeDays": 180, "endpoint": None, "consentMode": False,
-        "categories": [{"id": "necessary", "required": True, "name": "Necessary", "description": "Needed.", "cookies": []},
-                       {"id": "stats", "name": "Statistics", "description": "Counting visits.", "cookies": []}],
-        "strings": {"title": "Cookies", "intro": "We ask first.", "acceptAll": "Accept all", "rejectAll": "Reject all",
-                    "settings": "Settings", "save": "Save", "close": "Close", "alwaysOn": "Always on", "cookies": "Cookies",
-                    "policy": "Policy", "settingsTitle": "Cookie settings", "settingsIntro": "Choose.", "ok": "OK", "gpc": "GPC"},
-    }
-    (tmp_path / "index.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plain</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="consent.min.css">
-<script type="application/json" id="policypress-consent">{json.dumps(config)}</script>
-<script type="module" src="consent.min.mjs"></script></head>
-<body><main><h1>A page</h1></main>
-<script type="text/plain" data-category="stats" nonce="n0nce">window.statsRan = true;</script>
-</body></html>""")
+    plain_page(tmp_path, '<script type="module" src="consent.min.mjs"></script>',
+               '<script type="text/plain" data-category="stats" nonce="n0nce">window.statsRan = true;</script>')
     csp = "script-src 'self' 'nonce-n0nce'; style-src 'self'"
     with Server(tmp_path, headers={"Content-Security-Policy": csp}) as server:
         context = browser.new_context()
@@ -229,6 +234,32 @@ def test_works_under_a_strict_content_security_policy(browser: Browser, tmp_path
         page.wait_for_function("window.statsRan === true")
         assert consent_cookie_named(context, "consent")["choices"] == {"stats": True}
         assert messages == [], messages
+        context.close()
+
+
+def test_in_the_body_it_starts_at_once_and_picks_up_what_comes_later(browser: Browser, tmp_path: Path) -> None:
+    """A classic script inside the body shows the banner before the page has finished parsing;
+    blocked items and settings buttons after it are handled all the same, each item run once."""
+    blocked = '<script type="text/plain" data-category="stats">window.runs = (window.runs || []).concat("{}");</script>'
+    plain_page(tmp_path, "", blocked.format("before") + '<script src="consent.min.js"></script>'
+               "<script>window.shownWhileParsing = !!document.querySelector('.ppc');</script>"
+               + blocked.format("after") + '<button type="button" data-pp-consent-settings hidden>Cookie settings</button>')
+    with Server(tmp_path) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url + "/")
+        assert page.evaluate("window.shownWhileParsing") is True
+        page.get_by_role("region", name="Cookies").get_by_role("button", name="Accept all").click()
+        assert page.evaluate("window.runs") == ["before", "after"]
+        # A returning visitor: both run once, at load, and the late settings button works.
+        page.reload()
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.runs") == ["before", "after"]
+        page.get_by_role("button", name="Cookie settings").click()
+        expect(page.get_by_role("dialog", name="Cookie settings")).to_be_visible()
+        assert errors == []
         context.close()
 
 
