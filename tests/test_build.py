@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import FixtureSite
+from policypress.core.texts import strings
 
 SITE_URL = "https://policies.fixture.example/"
 
@@ -103,6 +104,40 @@ def test_search_index_holds_both_languages(built) -> None:
     assert set(index["config"]["lang"]) == {"sv", "en"}
     locations = {doc["location"] for doc in index["docs"]}
     assert {"privacy/", "en/privacy/"} <= locations
+
+
+def not_found_links(html: BeautifulSoup) -> list[str]:
+    """Every URL the 404 page uses: links, the privacy policy, scripts, stylesheets."""
+    return ([a["href"] for a in html.select(".pp-not-found a")] + [html.select_one('link[rel="privacy-policy"]')["href"]]
+            + [s["src"] for s in html.find_all("script", src=True)]
+            + [link["href"] for link in html.select('link[rel="stylesheet"]')])
+
+
+@pytest.mark.parametrize(("page", "language"), [("404.html", "sv"), ("en/404.html", "en")])
+def test_not_found_page_in_each_language_works_at_any_path(built, page: str, language: str) -> None:
+    """The root keeps the default language's 404 page (every i18n pass writes one there); its
+    links start at the site root, as a host serves it for any missing path."""
+    html = built.html(page)
+    assert html.html["lang"] == language
+    assert html.h1.get_text() == strings(language)["not_found_title"]
+    home = "/" if language == "sv" else "/en/"
+    assert [a["href"] for a in html.select(".pp-not-found a")] == [home, home + "privacy/"]
+    links = not_found_links(html)
+    for link in links:
+        assert link.startswith("/"), link
+        target = built.site / link.lstrip("/")
+        assert (target / "index.html" if link.endswith("/") else target).is_file(), link
+    assert html.select_one("[data-pp-consent-settings]") is not None
+
+
+def test_not_found_page_of_a_site_in_a_subfolder(minimal: FixtureSite) -> None:
+    config = minimal.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://policies.fixture.example/", "site_url: https://fixture.example/legal/"))
+    build = minimal.build()
+    assert build.returncode == 0, build.output
+    links = not_found_links(build.html("en/404.html"))
+    assert links[0] == "/legal/en/"
+    assert all(link.startswith("/legal/") and (build.site / link.removeprefix("/legal/")).exists() for link in links), links
 
 
 def test_bad_source_fails_the_strict_build_with_clear_warnings_and_no_traceback(minimal: FixtureSite) -> None:

@@ -20,6 +20,7 @@ PAGE_TYPES = {
     "policy changelog": "privacy/changelog/",
     "site changelog": "changelog/",
     "cookie policy": "cookies/",
+    "not found": "404.html",
 }
 PAGES = [(kind, prefix + path) for kind, path in PAGE_TYPES.items() for prefix in ("", "en/")]
 
@@ -52,7 +53,7 @@ def test_page_in_chromium(browser: Browser, served: Server, kind: str, path: str
     assert [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations] == []
     assert messages == []
     assert [url for url in requests if urlparse(url).hostname != "127.0.0.1"] == []
-    links = page.locator(".md-select__link, .pp-versions a, .pp-notice a, .pp-state a, .pp-revision a, .pp-diff-intro a, "
+    links = page.locator(".md-select__link, .pp-not-found a, .pp-versions a, .pp-notice a, .pp-state a, .pp-revision a, .pp-diff-intro a, "
                          ".pp-changelog a, .pp-feeds a")
     hrefs = {urldefrag(href)[0] for href in links.evaluate_all("links => links.map(a => a.href)")}
     assert hrefs, "the page has language or revision links"

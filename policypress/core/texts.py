@@ -99,6 +99,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "consent_necessary": "Nödvändiga",
         "consent_necessary_description": "Håller webbplatsen igång, skyddar den och kommer ihåg dina val. De kräver inget samtycke.",
         "consent_button": "Cookieinställningar",
+        "not_found_title": "Sidan finns inte",
+        "not_found_text": "Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är länken felskriven.",
+        "not_found_home": "Till startsidan",
+        "not_found_policies": "Våra policyer",
     },
     "en": {
         "version": "Version",
@@ -191,6 +195,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "consent_necessary": "Necessary",
         "consent_necessary_description": "Keep the website running and secure and remember your choices. They need no consent.",
         "consent_button": "Cookie settings",
+        "not_found_title": "Page not found",
+        "not_found_text": "There is no page at this address. It may have moved, or the link may be mistyped.",
+        "not_found_home": "Go to the home page",
+        "not_found_policies": "Our policies",
     },
 }
 

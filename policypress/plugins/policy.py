@@ -13,7 +13,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
@@ -96,6 +96,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.rendered: dict[tuple[str, str], tuple[str, str]] = {}  # (policy, version) -> (url, html)
         self.consent_policy: str | None = None
         self.sitemap: list[sitemap.Entry] = []  # every page built, in every language
+        self.theme_pages: dict[str, str] = {}  # 404.html etc. of the default language
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -143,7 +144,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.today = build_date()
         self.timelines = {pid: Timeline(policy, self.today) for pid, policy in result.site.policies.items()}
         self.routes = Routes(result.site, Path(config.docs_dir), config.site_url)
-        self.sitemap = []
+        self.sitemap, self.theme_pages = [], {}
         for problem in result.problems:
             log.warning(str(problem))
         for policy in result.site.policies.values():
@@ -342,17 +343,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if not self.config.enabled or self.routes is None:
             return context
         language = self.language(config)
-        info: dict[str, Any] = {
-            "language": language,
-            "t": strings(language),
-            "alternates": self.alternates(page, config),
-            "material_bundle": self.bundle[0] if self.bundle else None,
-            "feeds": feed_links(self.routes, language, page.url) if config.site_url else [],
-            "processing_url": relative(self.routes.processing(language), page.url) if config.site_url else None,
-        }
-        if self.site is not None and self.site.info.privacy_policy in self.site.policies:
-            privacy = self.site.policies[self.site.info.privacy_policy]
-            info["privacy_policy_url"] = relative(self.routes.stable(privacy, language), page.url)
+        info = self.site_context(language, page.url, config)
+        info["alternates"] = self.alternates(page, config)
         ref = self.ref(page.file)
         if ref is not None and self.site is not None:
             policy = self.site.policies[ref.policy]
@@ -368,7 +360,6 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                     page.canonical_url = urljoin(config.site_url, self.routes.stable(policy, language))
             if config.site_url:
                 info["jsonld"] = self.page_jsonld(policy, revision, ref.version is None, language)
-        info.update(self.banner(language, page.url))
         if config.site_url:
             self.sitemap.append(sitemap.Entry(
                 loc=urljoin(config.site_url, page.url.removeprefix("./")),
@@ -377,6 +368,40 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             ))
         context["policypress"] = info
         self.fix_language_switcher(page, config)
+        return context
+
+    def site_context(self, language: str, page_url: str, config: MkDocsConfig) -> dict[str, Any]:
+        """What every page in a language gets: strings, feeds, the privacy policy, the banner."""
+        assert self.routes is not None
+        info: dict[str, Any] = {
+            "language": language,
+            "t": strings(language),
+            "alternates": [],
+            "material_bundle": self.bundle[0] if self.bundle else None,
+            "feeds": feed_links(self.routes, language, page_url) if config.site_url else [],
+            "processing_url": relative(self.routes.processing(language), page_url) if config.site_url else None,
+        }
+        if self.site is not None and self.site.info.privacy_policy in self.site.policies:
+            privacy = self.site.policies[self.site.info.privacy_policy]
+            info["privacy_policy_url"] = relative(self.routes.stable(privacy, language), page_url)
+        info.update(self.banner(language, page_url))
+        return info
+
+    def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+        # The 404 page is served at any path, so its links start at the site's root. It is in the
+        # pass's language, and points to the home page and every policy.
+        if template_name != "404.html" or not self.config.enabled or self.routes is None or self.site is None:
+            return context
+        language = self.language(config)
+        root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+        info = self.site_context(language, root, config)
+        info["home_url"] = relative(self.routes.prefix(language), root)
+        info["policies"] = [
+            {"title": self.shown(policy).texts[language].title, "url": relative(self.routes.stable(policy, language), root)}
+            for policy in sorted(self.site.policies.values(), key=lambda p: p.id != self.site.info.privacy_policy)
+            if language in policy.paths
+        ]
+        context["policypress"] = info
         return context
 
     def last_change(self, ref: SourceRef | None, page: Page) -> dt.date:
@@ -469,10 +494,20 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             return
         site_dir = Path(config.site_dir)
         language = self.language(config)
-        # Theme pages such as 404.html skip on_post_page, and every language pass writes them anew.
+        # Theme pages such as 404.html skip on_post_page, and every language pass writes them anew
+        # into the site root: the root keeps the default language's, the others go to their folder.
         for name in config.theme.static_templates:
-            if name.endswith(".html") and (site_dir / name).is_file():
-                (site_dir / name).write_text(valid_html((site_dir / name).read_text(encoding="utf-8")), encoding="utf-8")
+            path = site_dir / name
+            if not name.endswith(".html") or not path.is_file():
+                continue
+            html = valid_html(path.read_text(encoding="utf-8"))
+            if language == self.default_language or name not in self.theme_pages:
+                self.theme_pages[name] = html
+                path.write_text(html, encoding="utf-8")
+            else:
+                (site_dir / language / name).parent.mkdir(parents=True, exist_ok=True)
+                (site_dir / language / name).write_text(html, encoding="utf-8")
+                path.write_text(self.theme_pages[name], encoding="utf-8")
         if language == self.default_language:
             # Assets live once, in the site root (i18n points the other languages there).
             (site_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)

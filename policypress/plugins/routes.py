@@ -91,7 +91,10 @@ def generated_source(url: str, language: str, routes: Routes) -> str:
 
 
 def relative(target: str, page_url: str) -> str:
-    """A site-relative URL as seen from a page."""
+    """A site-relative URL as seen from a page. A page served at any path (404.html) is given as
+    the site's root path ("/", "/policies/") and gets root-relative URLs."""
+    if page_url.startswith("/"):
+        return page_url + target.removeprefix("./")
     return get_relative_url(target, page_url) or "./"
 
 
