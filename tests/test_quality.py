@@ -39,6 +39,26 @@ def local(url: str, base: str, site: Path) -> Path | None:
     return target / "index.html" if absolute.endswith("/") or target.is_dir() else target
 
 
+def test_every_page_of_a_language_has_the_same_navigation(example_build: Build) -> None:
+    """Pages outside the navigation share one rendering of it per set of relative links: wherever
+    a page is, its navigation leads to the same places as the home page's."""
+    site = example_build.site
+
+    def targets(html_file: Path) -> list[tuple[str, str]]:
+        base = urljoin(SITE_URL, html_file.relative_to(site).as_posix())
+        document = BeautifulSoup(html_file.read_text(), "lxml")
+        links = [(a.get_text(" ", strip=True), urljoin(base, a["href"])) for a in document.select(".md-nav--primary a[href]")]
+        return [(text, url) for text, url in links if "#" not in url]  # the active page's own contents are its own
+
+    for language, home in (("sv", site / "index.html"), ("en", site / "en/index.html")):
+        expected = targets(home)
+        assert len(expected) >= 3
+        pages = [p for p in site.rglob("index.html") if (p.relative_to(site).parts[0] == "en") == (language == "en")]
+        assert len(pages) > 10
+        for page in pages:
+            assert targets(page) == expected, page.relative_to(site)
+
+
 def test_no_broken_internal_links(example_build: Build) -> None:
     site = example_build.site
     checked = 0

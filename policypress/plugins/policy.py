@@ -12,7 +12,7 @@ import json
 import datetime as dt
 from html import escape
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment
@@ -22,7 +22,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
+from mkdocs.structure.nav import Navigation
+from mkdocs.utils import get_relative_url, normalize_url
 
 from ..core import consent, diff, feeds, jsonld, sitemap
 from ..core.htmljson import script_json
@@ -97,6 +98,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.consent_policy: str | None = None
         self.sitemap: list[sitemap.Entry] = []  # every page built, in every language
         self.theme_pages: dict[str, str] = {}  # 404.html etc. of the default language
+        self.navs: dict[tuple[str, ...], str] = {}  # navigation HTML shared by pages outside it
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -144,7 +146,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.today = build_date()
         self.timelines = {pid: Timeline(policy, self.today) for pid, policy in result.site.policies.items()}
         self.routes = Routes(result.site, Path(config.docs_dir), config.site_url)
-        self.sitemap, self.theme_pages = [], {}
+        self.sitemap, self.theme_pages, self.navs = [], {}, {}
         for problem in result.problems:
             log.warning(str(problem))
         for policy in result.site.policies.values():
@@ -345,6 +347,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         language = self.language(config)
         info = self.site_context(language, page.url, config)
         info["alternates"] = self.alternates(page, config)
+        info["nav_key"] = self.nav_key(page, nav, config)
         ref = self.ref(page.file)
         if ref is not None and self.site is not None:
             policy = self.site.policies[ref.policy]
@@ -370,6 +373,30 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.fix_language_switcher(page, config)
         return context
 
+    def nav_key(self, page: Page, nav: Navigation, config: MkDocsConfig) -> tuple[str, ...] | None:
+        """Pages outside the navigation (revisions, diffs, changelogs: most pages of a site with a
+        history) show no active item, so their navigation differs only in its relative links:
+        pages whose links come out the same share one rendering of it (`nav_once`)."""
+        if any(item is page for item in nav.pages):
+            return None
+        urls = [str(config.extra.get("homepage") or (nav.homepage.url if nav.homepage else ""))]
+        stack = list(nav.items)
+        while stack:
+            item = stack.pop()
+            stack.extend(getattr(item, "children", None) or [])
+            if getattr(item, "url", None) is not None:
+                urls.append(item.url)
+        return (self.language(config), *(normalize_url(url, page=page) for url in urls))
+
+    def nav_once(self, key: tuple[str, ...] | None, caller: Callable[[], str]) -> str:
+        """Renders the navigation of a page outside it once per distinct set of links (a Jinja
+        `{% call %}` block: `caller` renders Material's own partial)."""
+        if not isinstance(key, tuple):  # a page in the navigation, or a theme page such as 404.html
+            return caller()
+        if key not in self.navs:
+            self.navs[key] = caller()
+        return self.navs[key]
+
     def site_context(self, language: str, page_url: str, config: MkDocsConfig) -> dict[str, Any]:
         """What every page in a language gets: strings, feeds, the privacy policy, the banner."""
         assert self.routes is not None
@@ -377,6 +404,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             "language": language,
             "t": strings(language),
             "alternates": [],
+            "nav_once": self.nav_once,
             "material_bundle": self.bundle[0] if self.bundle else None,
             "feeds": feed_links(self.routes, language, page_url) if config.site_url else [],
             "processing_url": relative(self.routes.processing(language), page_url) if config.site_url else None,
