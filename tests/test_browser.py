@@ -86,6 +86,9 @@ def test_language_switch_keeps_the_policy_and_stays_on_this_origin(page: Page, r
         ("/privacy/", "bokföringslagen", "/privacy/"),
         ("/en/privacy/", "bookkeeping", "/en/privacy/"),
         ("/en/", "cookies", "/en/cookies/"),
+        # The company's name is in both languages: each reader gets their own language only.
+        ("/privacy/", "Solvik", "/privacy/"),
+        ("/en/privacy/1.0/", "Solvik", "/en/privacy/"),
     ],
 )
 def test_search_finds_policies_in_each_language(page: Page, recorder: Recorder, example_url: str, start: str, query: str, hit: str) -> None:
@@ -94,6 +97,7 @@ def test_search_finds_policies_in_each_language(page: Page, recorder: Recorder, 
     results = search(page, query)
     hrefs = [urlparse(href).path for href in results.evaluate_all("links => links.map(a => a.href)")]
     assert hit in hrefs
+    assert [href for href in hrefs if href.startswith("/en/") != start.startswith("/en/")] == []
     assert recorder.foreign() == []
 
 

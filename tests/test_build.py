@@ -97,13 +97,19 @@ def test_assets_and_patched_bundle_are_published(built) -> None:
     assert (built.site / "assets/policypress/policypress.css").is_file()
 
 
-def test_search_index_holds_both_languages(built) -> None:
+def test_each_language_has_its_own_search_index(built) -> None:
     import json
 
-    index = json.loads((built.site / "search/search_index.json").read_text())
-    assert set(index["config"]["lang"]) == {"sv", "en"}
-    locations = {doc["location"] for doc in index["docs"]}
-    assert {"privacy/", "en/privacy/"} <= locations
+    for language, folder in (("sv", ""), ("en", "en/")):
+        index = json.loads((built.site / folder / "search/search_index.json").read_text())
+        assert index["config"]["lang"] == [language]
+        locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+        assert locations == {"", "privacy/"}  # relative to the language's root
+        titles = {doc["title"] for doc in index["docs"] if doc["location"] == "privacy/"}
+        assert titles == {built.html(f"{folder}privacy/index.html").h1.get_text()}
+        # The language's pages look for their search index under their root.
+        config = json.loads(built.html(f"{folder}privacy/index.html").select_one("#__config").string)
+        assert config["base"] == (".." if language == "sv" else "../")
 
 
 def not_found_links(html: BeautifulSoup) -> list[str]:

@@ -19,13 +19,13 @@ from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import get_relative_url, normalize_url
 
-from ..core import consent, diff, feeds, jsonld, sitemap
+from ..core import consent, diff, feeds, jsonld, search, sitemap
 from ..core.htmljson import script_json
 from ..core.load import load_site
 from ..core.model import Policy, Revision, Site, SourceRef
@@ -99,6 +99,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.sitemap: list[sitemap.Entry] = []  # every page built, in every language
         self.theme_pages: dict[str, str] = {}  # 404.html etc. of the default language
         self.navs: dict[tuple[str, ...], str] = {}  # navigation HTML shared by pages outside it
+        self.passes_open = 0  # language builds started and not yet finished
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -132,6 +133,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        self.passes_open += 1  # mkdocs-static-i18n builds the other languages inside the first
         # Our partials render while pages are converted, before MkDocs makes its environment.
         self.env = self.cached(config.theme.get_env())
         self.generated, self.rendered = {}, {}
@@ -415,13 +417,18 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         info.update(self.banner(language, page_url))
         return info
 
+    @staticmethod
+    def site_root(config: MkDocsConfig) -> str:
+        """The path the site is served under ("/", "/legal/")."""
+        return urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+
     def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig) -> dict[str, Any]:
         # The 404 page is served at any path, so its links start at the site's root. It is in the
         # pass's language, and points to the home page and every policy.
         if template_name != "404.html" or not self.config.enabled or self.routes is None or self.site is None:
             return context
         language = self.language(config)
-        root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+        root = self.site_root(config)
         info = self.site_context(language, root, config)
         info["home_url"] = relative(self.routes.prefix(language), root)
         info["policies"] = [
@@ -513,11 +520,17 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         return links
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return valid_html(output) if self.config.enabled else output
+        if not self.config.enabled or self.routes is None:
+            return output
+        language = self.language(config)
+        if language != self.default_language:
+            # Search looks in this language's own index (see split_search).
+            output = search.with_search_base(output, relative(self.routes.prefix(language), page.url))
+        return valid_html(output)
 
     # --- files written after the pages -----------------------------------------------------------
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.routes is None:
             return
         site_dir = Path(config.site_dir)
@@ -529,6 +542,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             if not name.endswith(".html") or not path.is_file():
                 continue
             html = valid_html(path.read_text(encoding="utf-8"))
+            if language != self.default_language:
+                html = search.with_search_base(html, relative(self.routes.prefix(language), self.site_root(config)))
             if language == self.default_language or name not in self.theme_pages:
                 self.theme_pages[name] = html
                 path.write_text(html, encoding="utf-8")
@@ -577,6 +592,29 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         target = site_dir / routes.processing(language)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @event_priority(-200)  # after mkdocs-static-i18n has built every language and merged their search
+    def split_search(self, *, config: MkDocsConfig) -> None:
+        """One search index per language, each under its language's root."""
+        if not self.config.enabled:
+            return
+        self.passes_open -= 1
+        if self.routes is None or self.passes_open > 0:
+            return  # a language inside the first one's build: the merged index is not written yet
+        site_dir = Path(config.site_dir)
+        merged = site_dir / "search" / "search_index.json"
+        if not merged.is_file():
+            return  # no search plugin
+        prefixes = {language: self.routes.prefix(language) for language in self.languages}
+        for language, index in search.split_index(json.loads(merged.read_text(encoding="utf-8")), prefixes).items():
+            target = site_dir / prefixes[language] / "search" / "search_index.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    on_post_build = CombinedEvent(_post_build, split_search)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.passes_open = 0  # `mkdocs serve` builds again after a failed build
 
     def write_feeds(self, site_dir: Path, language: str, site_name: str) -> None:
         assert self.routes is not None
