@@ -29,3 +29,7 @@ def test_only_the_search_base_of_materials_config_changes() -> None:
     html = ('<a data-x=\'"base": "no"\'></a><script id="__config" type="application/json">'
             '{"annotate": null, "base": "../..", "features": []}</script>')
     assert with_search_base(html, "../") == html.replace('"base": "../.."', '"base": "../"')
+
+
+def test_a_page_without_materials_configuration_is_reported() -> None:
+    assert with_search_base("<html><body>no config</body></html>", "../") is None

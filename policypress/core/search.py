@@ -32,6 +32,8 @@ def split_index(index: Mapping[str, Any], prefixes: Mapping[str, str]) -> dict[s
     }
 
 
-def with_search_base(html: str, base: str) -> str:
-    """A page whose search (and search result links) use the index under `base`."""
-    return _CONFIG_BASE.sub(lambda match: f'{match.group(1)}"{base}"', html, count=1)
+def with_search_base(html: str, base: str) -> str | None:
+    """A page whose search (and search result links) use the index under `base`; None if the
+    page has no Material configuration in the expected form."""
+    changed, count = _CONFIG_BASE.subn(lambda match: f'{match.group(1)}"{base}"', html, count=1)
+    return changed if count else None

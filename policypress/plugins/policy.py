@@ -100,6 +100,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.theme_pages: dict[str, str] = {}  # 404.html etc. of the default language
         self.navs: dict[tuple[str, ...], str] = {}  # navigation HTML shared by pages outside it
         self.passes_open = 0  # language builds started and not yet finished
+        self.merged_search = False  # a page could not be pointed at its language's search index
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -148,7 +149,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.today = build_date()
         self.timelines = {pid: Timeline(policy, self.today) for pid, policy in result.site.policies.items()}
         self.routes = Routes(result.site, Path(config.docs_dir), config.site_url)
-        self.sitemap, self.theme_pages, self.navs = [], {}, {}
+        self.sitemap, self.theme_pages, self.navs, self.merged_search = [], {}, {}, False
         for problem in result.problems:
             log.warning(str(problem))
         for policy in result.site.policies.values():
@@ -525,7 +526,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         language = self.language(config)
         if language != self.default_language:
             # Search looks in this language's own index (see split_search).
-            output = search.with_search_base(output, relative(self.routes.prefix(language), page.url))
+            output = self.searching_in_own_language(output, relative(self.routes.prefix(language), page.url))
         return valid_html(output)
 
     # --- files written after the pages -----------------------------------------------------------
@@ -543,7 +544,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                 continue
             html = valid_html(path.read_text(encoding="utf-8"))
             if language != self.default_language:
-                html = search.with_search_base(html, relative(self.routes.prefix(language), self.site_root(config)))
+                html = self.searching_in_own_language(html, relative(self.routes.prefix(language), self.site_root(config)))
             if language == self.default_language or name not in self.theme_pages:
                 self.theme_pages[name] = html
                 path.write_text(html, encoding="utf-8")
@@ -593,6 +594,15 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
+    def searching_in_own_language(self, html: str, base: str) -> str:
+        """The page with its search pointed at its language's index; a page where Material's
+        configuration is not found keeps the merged index for the whole site (see split_search)."""
+        rebased = search.with_search_base(html, base)
+        if rebased is None:
+            self.merged_search = True
+            return html
+        return rebased
+
     @event_priority(-200)  # after mkdocs-static-i18n has built every language and merged their search
     def split_search(self, *, config: MkDocsConfig) -> None:
         """One search index per language, each under its language's root."""
@@ -601,6 +611,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.passes_open -= 1
         if self.routes is None or self.passes_open > 0:
             return  # a language inside the first one's build: the merged index is not written yet
+        if self.merged_search:
+            log.info("Material's page configuration was not found on every page; search keeps one index for all languages")
+            return
         site_dir = Path(config.site_dir)
         merged = site_dir / "search" / "search_index.json"
         if not merged.is_file():
