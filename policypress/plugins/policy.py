@@ -8,14 +8,15 @@ each other language; every event here therefore works on the language of the cur
 
 from __future__ import annotations
 
-import json
 import datetime as dt
+import importlib.resources
+import json
 from html import escape
 from pathlib import Path
 from typing import Any, Callable, Literal
 from urllib.parse import urljoin, urlsplit
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -42,6 +43,7 @@ log = get_plugin_logger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
+MATERIAL_TEMPLATES = Path(str(importlib.resources.files("material") / "templates"))
 STYLESHEET = "assets/policypress/policypress.css"
 CONTEXT = "assets/policypress/context.jsonld"
 # The consent banner as shipped (built from banner/ by scripts/build_banner.py); its CSS is
@@ -209,9 +211,13 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
 
     def cached(self, env: Environment) -> Environment:
         """mkdocs-static-i18n builds each language with new environments: the templates are
-        compiled once for all of them, and not looked at again for changes during a build."""
+        compiled once for all of them, and not looked at again for changes during a build.
+        Material's own templates are also reachable as `material/...`, so that our partials can
+        wrap one of them instead of copying it."""
         env.bytecode_cache = self.template_cache
         env.auto_reload = False
+        if not isinstance(env.loader, ChoiceLoader):
+            env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(MATERIAL_TEMPLATES))})])
         return env
 
     # --- pages -----------------------------------------------------------------------------------
