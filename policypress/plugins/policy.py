@@ -574,12 +574,6 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if config.site_url:
             self.write_feeds(site_dir, language, config.site_name)
             self.write_processing(site_dir, language)
-            others = [lang for lang in self.languages if lang != self.default_language]
-            if language == (others[-1] if others else self.default_language):
-                # The last language is built: every page is known.
-                document = sitemap.sitemap(self.sitemap)
-                (site_dir / "sitemap.xml").write_bytes(document)
-                (site_dir / "sitemap.xml.gz").write_bytes(sitemap.gzipped(document))
         elif language == self.default_language:
             log.warning("set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
 
@@ -609,18 +603,28 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             return html
         return rebased
 
-    @event_priority(-200)  # after mkdocs-static-i18n has built every language and merged their search
-    def split_search(self, *, config: MkDocsConfig) -> None:
-        """One search index per language, each under its language's root."""
+    @event_priority(-200)  # after mkdocs-static-i18n, which builds the other languages in its own
+    def after_all_languages(self, *, config: MkDocsConfig) -> None:
+        """What needs every language built: the sitemap, and one search index per language."""
         if not self.config.enabled:
             return
         self.passes_open -= 1
         if self.routes is None or self.passes_open > 0:
-            return  # a language inside the first one's build: the merged index is not written yet
+            return  # a language built inside the first one's build: not every page is known yet
+        site_dir = Path(config.site_dir)
+        if config.site_url:
+            document = sitemap.sitemap(self.sitemap)
+            (site_dir / "sitemap.xml").write_bytes(document)
+            (site_dir / "sitemap.xml.gz").write_bytes(sitemap.gzipped(document))
+        self.split_search(site_dir)
+
+    def split_search(self, site_dir: Path) -> None:
+        """One search index per language, each under its language's root, from the index
+        mkdocs-static-i18n merged."""
+        assert self.routes is not None
         if self.merged_search:
             log.info("Material's page configuration was not found on every page; search keeps one index for all languages")
             return
-        site_dir = Path(config.site_dir)
         merged = site_dir / "search" / "search_index.json"
         if not merged.is_file():
             return  # no search plugin
@@ -630,7 +634,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
-    on_post_build = CombinedEvent(_post_build, split_search)
+    on_post_build = CombinedEvent(_post_build, after_all_languages)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.passes_open = 0  # `mkdocs serve` builds again after a failed build
