@@ -361,15 +361,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if ref is not None and self.site is not None:
             policy = self.site.policies[ref.policy]
             timeline = self.timelines[policy.id]
-            if ref.version is None:
-                revision = self.shown(policy)
-                info.update(revision_context(timeline, revision, "stable", language, self.routes, page.url))
-            else:
-                revision = policy.revision(ref.version)
-                info.update(revision_context(timeline, revision, "revision", language, self.routes, page.url))
-                if revision == timeline.in_force and config.site_url:
-                    # The same text is at the stable URL; that is the one search engines should show.
-                    page.canonical_url = urljoin(config.site_url, self.routes.stable(policy, language))
+            revision = self.page_revision(ref)
+            kind = "stable" if ref.version is None else "revision"
+            info.update(revision_context(timeline, revision, kind, language, self.routes, page.url))
+            if ref.version is not None and revision == timeline.in_force and config.site_url:
+                # The same text is at the stable URL; that is the one search engines should show.
+                page.canonical_url = urljoin(config.site_url, self.routes.stable(policy, language))
             if config.site_url:
                 info["jsonld"] = self.page_jsonld(policy, revision, ref.version is None, language)
         if config.site_url:
@@ -456,9 +453,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             published = self.site.policies[ref.policy].revision(ref.version).published
             if published:
                 return published
+        if policy_id is None and generated is None:
+            return self.today  # a page of the site's own, such as the landing page
+        # A policy's stable page or changelog: its newest revision; the site changelog: the newest.
         timelines = [self.timelines[policy_id]] if policy_id else list(self.timelines.values())
         dates = [r.published for t in timelines for r in t.public if r.published]
-        return max(dates) if dates and (policy_id or generated) else self.today
+        return max(dates) if dates else self.today
 
     def banner(self, language: str, page_url: str) -> dict[str, str]:
         """The consent banner's script and configuration for a page, from the consent policy's
