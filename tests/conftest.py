@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import http.server
 import io
 import logging
@@ -28,7 +29,8 @@ from policypress.cli import main
 from policypress.core.archive import recorded_hash
 from policypress.core.frontmatter import FRONT_MATTER_RE, parse_yaml
 from policypress.core.load import LoadResult, load_site
-from policypress.core.model import Authority, DataProtectionOfficer, Organisation, SiteInfo
+from policypress.core.model import Authority, DataProtectionOfficer, Organisation, Revision, Site, SiteInfo
+from policypress.core.timeline import Timeline
 
 # The site-wide details of the minimal fixture's mkdocs.yml, for loads without MkDocs.
 FIXTURE_INFO = SiteInfo(
@@ -166,14 +168,31 @@ def minimal(tmp_path: Path) -> FixtureSite:
     return copy_site(FIXTURES / "minimal", tmp_path / "minimal")
 
 
+def copy_example(target: Path) -> FixtureSite:
+    """The example site (docs/, overrides/ and mkdocs.yml of this repository), copied to build."""
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return FixtureSite(target)
+
+
+@functools.cache
+def example_site() -> Site:
+    """The example site's sources, loaded once (tests read the model, they do not change it)."""
+    return load_site(ROOT / "docs", ["sv", "en"], "sv", root=ROOT).site
+
+
+def in_force(policy_id: str) -> Revision:
+    """The example policy's revision in force on TODAY."""
+    revision = Timeline(example_site().policies[policy_id], TODAY).in_force
+    assert revision is not None
+    return revision
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The example site (docs/ of this repository) built once, strictly, for the session."""
-    root = tmp_path_factory.mktemp("example")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    build = FixtureSite(root).build()
+    """The example site built once, strictly, for the session."""
+    build = copy_example(tmp_path_factory.mktemp("example")).build()
     assert build.returncode == 0, build.output
     return build
 

@@ -8,16 +8,13 @@ The fixtures are imported by test_consent.py and test_consent_ui.py.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from conftest import ROOT, TODAY, FixtureSite, Server
-from policypress.core.load import load_site
-from policypress.core.timeline import Timeline
+from conftest import ROOT, Server, copy_example, in_force
 
 THIRD_PARTY_JS = """window.trackerRuns = (window.trackerRuns || 0) + 1;
 document.cookie = "bs_id=tracked; Path=/"; document.cookie = "bs_ses=1; Path=/";"""
@@ -46,16 +43,15 @@ def third_party(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, third_party: Server) -> Iterator[Server]:
     """The example site plus a page with blocked embeds from the third party, and a consent log."""
-    root = tmp_path_factory.mktemp("consent-site")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
+    example = copy_example(tmp_path_factory.mktemp("consent-site"))
+    root = example.root
     config = (ROOT / "mkdocs.yml").read_text()
     config = config.replace("  - cookies/index.md\n", "  - cookies/index.md\n  - embeds.md\n")
     config = config.replace("      privacy_policy: privacy\n", "      privacy_policy: privacy\n      consent:\n        endpoint: /consent-log\n")
     (root / "mkdocs.yml").write_text(config)
     (root / "docs/embeds.sv.md").write_text(EMBEDS.format(title="Inbäddat", third=third_party.url))
     (root / "docs/embeds.en.md").write_text(EMBEDS.format(title="Embeds", third=third_party.url))
-    build = FixtureSite(root).build()
+    build = example.build()
     assert build.returncode == 0, build.output
     with Server(build.site) as server:
         yield server
@@ -90,5 +86,4 @@ def consent_cookie(context: BrowserContext) -> dict | None:
 
 
 def cookie_register():
-    site = load_site(ROOT / "docs", ["sv", "en"], "sv", root=ROOT).site
-    return Timeline(site.policies["cookies"], TODAY).in_force.register
+    return in_force("cookies").register

@@ -13,11 +13,9 @@ from bs4 import BeautifulSoup
 from pyld import jsonld as pyld
 from rdflib.compare import isomorphic
 
-from conftest import FIXTURES, ROOT, TODAY, Build, copy_site
+from conftest import FIXTURES, Build, copy_site, in_force
 from policypress.core import dpv
 from policypress.core.htmljson import script_json as script_text
-from policypress.core.load import load_site
-from policypress.core.timeline import Timeline
 
 SITE = "https://integritet.solvikkaffe.example/"
 CONTEXT_URL = SITE + "assets/policypress/context.jsonld"
@@ -64,11 +62,6 @@ def page_graph(build: Build, page: str) -> rdflib.Graph:
 def _graph(site: Path, page: str) -> rdflib.Graph:
     """Parsed once per page (several tests read the same page; callers must not change it)."""
     return to_graph(page_document(Build(0, "", site), page), site)
-
-
-def in_force(policy_id: str):
-    site = load_site(ROOT / "docs", ["sv", "en"], "sv", root=ROOT).site
-    return Timeline(site.policies[policy_id], TODAY).in_force
 
 
 def process_facts(graph: rdflib.Graph) -> dict[str, dict[str, set[str]]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, Build, FixtureSite
+from conftest import Build, copy_example
 
 SITE_URL = "https://integritet.solvikkaffe.example/"
 # --- static checks of the built site -------------------------------------------------------------------
@@ -27,6 +27,17 @@ def test_html_is_valid(example_build: Build) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     pages = list(example_build.site.rglob("*.html"))
     assert len(pages) > 30
+
+
+@functools.cache
+def document(html_file: Path) -> BeautifulSoup:
+    """A built page, parsed once for all the checks that read it (none changes it)."""
+    return BeautifulSoup(html_file.read_text(), "lxml")
+
+
+@functools.cache
+def anchors(html_file: Path) -> frozenset[str]:
+    return frozenset(e["id"] for e in document(html_file).select("[id]"))
 
 
 def local(url: str, base: str, site: Path) -> Path | None:
@@ -46,8 +57,7 @@ def test_every_page_of_a_language_has_the_same_navigation(example_build: Build) 
 
     def targets(html_file: Path) -> list[tuple[str, str]]:
         base = urljoin(SITE_URL, html_file.relative_to(site).as_posix())
-        document = BeautifulSoup(html_file.read_text(), "lxml")
-        links = [(a.get_text(" ", strip=True), urljoin(base, a["href"])) for a in document.select(".md-nav--primary a[href]")]
+        links = [(a.get_text(" ", strip=True), urljoin(base, a["href"])) for a in document(html_file).select(".md-nav--primary a[href]")]
         return [(text, url) for text, url in links if "#" not in url]  # the active page's own contents are its own
 
     for language, home in (("sv", site / "index.html"), ("en", site / "en/index.html")):
@@ -62,17 +72,11 @@ def test_every_page_of_a_language_has_the_same_navigation(example_build: Build) 
 def test_no_broken_internal_links(example_build: Build) -> None:
     site = example_build.site
     checked = 0
-    ids: dict[Path, set[str]] = {}
-
-    def anchors(file: Path) -> set[str]:
-        if file not in ids:
-            ids[file] = {e["id"] for e in BeautifulSoup(file.read_text(), "lxml").select("[id]")}
-        return ids[file]
 
     for html_file in sorted(site.rglob("*.html")):
         base = html_file.relative_to(site).as_posix()
-        document = BeautifulSoup(html_file.read_text(), "lxml")
-        for element in document.select("[href], [src]"):
+        page = document(html_file)
+        for element in page.select("[href], [src]"):
             url = element.get("href") or element.get("src")
             if url.startswith(("mailto:", "data:", "javascript:")):
                 continue
@@ -85,7 +89,7 @@ def test_no_broken_internal_links(example_build: Build) -> None:
             if fragment and target.suffix == ".html":
                 assert fragment in anchors(target), f"{base}: {url} (no such anchor)"
         # JSON-LD: every page and revision it names exists.
-        for script in document.select('script[type="application/ld+json"]'):
+        for script in page.select('script[type="application/ld+json"]'):
             for url in json_urls(json.loads(script.string)):
                 target = local(urldefrag(url)[0], base, site)
                 if target is not None:
@@ -147,10 +151,7 @@ def test_sitemap_lists_every_page_with_its_alternates(example_build: Build) -> N
 
 
 def test_two_builds_of_the_same_sources_are_identical(tmp_path: Path) -> None:
-    site = FixtureSite(tmp_path / "example")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, site.root / name)
-    shutil.copy(ROOT / "mkdocs.yml", site.root / "mkdocs.yml")
+    site = copy_example(tmp_path / "example")
     first = site.build(site_dir=tmp_path / "first")
     second = site.build(site_dir=tmp_path / "second")
     assert first.returncode == second.returncode == 0

@@ -5,28 +5,26 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURES, ROOT, TODAY, Build, copy_site
+from conftest import FIXTURES, Build, copy_site, example_site, in_force
 from policypress.core import vocabulary as vocab
-from policypress.core.load import load_site
 from policypress.core.model import Register, Revision
 from policypress.core.register import country_name, retention_text
-from policypress.core.timeline import Timeline
 from policypress.core.types import Version
 
 LANGUAGES = {"sv": "", "en": "en/"}
 
 
 def revision(policy: str, version: str | None = None) -> Revision:
-    site = load_site(ROOT / "docs", ["sv", "en"], "sv", root=ROOT).site
-    if version is None:
-        in_force = Timeline(site.policies[policy], TODAY).in_force
-        assert in_force is not None
-        return in_force
-    return site.policies[policy].revision(Version.parse(version))
+    return in_force(policy) if version is None else example_site().policies[policy].revision(Version.parse(version))
 
 
 def page(build: Build, path: str) -> BeautifulSoup:
-    return BeautifulSoup((build.site / path / "index.html").read_text(encoding="utf-8"), "lxml")
+    return build.html(f"{path}/index.html")
+
+
+def current(build: Build, policy: str, language: str) -> tuple[Register, BeautifulSoup]:
+    """The register in force and the policy's stable page in `language`."""
+    return revision(policy).register, page(build, f"{LANGUAGES[language]}{policy}")
 
 
 def cells(row) -> list[str]:
@@ -35,8 +33,7 @@ def cells(row) -> list[str]:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_purposes_table_is_the_register_in_the_page_language(example_build: Build, language: str) -> None:
-    register = revision("privacy").register
-    html = page(example_build, f"{LANGUAGES[language]}privacy")
+    register, html = current(example_build, "privacy", language)
     rows = html.select(".pp-register--purposes tbody tr")
     assert [row["data-pp-purpose"] for row in rows] == [p.id for p in register.processing]
     names = {c.id: c.text[language].name for c in register.personal_data}
@@ -52,8 +49,7 @@ def test_purposes_table_is_the_register_in_the_page_language(example_build: Buil
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_recipients_transfers_and_data_tables(example_build: Build, language: str) -> None:
-    register = revision("privacy").register
-    html = page(example_build, f"{LANGUAGES[language]}privacy")
+    register, html = current(example_build, "privacy", language)
     recipients = html.select(".pp-register--recipients tbody tr")
     assert [row["data-pp-recipient"] for row in recipients] == [r.id for r in register.recipients]
     for row, recipient in zip(recipients, register.recipients):
@@ -67,8 +63,7 @@ def test_recipients_transfers_and_data_tables(example_build: Build, language: st
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_cookie_tables_list_each_purpose_s_cookies(example_build: Build, language: str) -> None:
-    register: Register = revision("cookies").register
-    html = page(example_build, f"{LANGUAGES[language]}cookies")
+    register, html = current(example_build, "cookies", language)
     listed = [row["data-pp-cookie"] for row in html.select(".pp-register--cookies tbody tr")]
     # One table per purpose placeholder, in the page's order; together every cookie once.
     assert sorted(listed) == sorted(c.name for c in register.cookies)
