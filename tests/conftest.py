@@ -104,9 +104,10 @@ class FixtureSite:
     def problems(self, info: SiteInfo | None = None) -> list[str]:
         return [str(p) for p in self.load(info).problems]
 
-    def build(self, today: dt.date = TODAY, site_dir: Path | None = None) -> Build:
-        """`mkdocs build --strict` as of `today`, run in this process (as `mkdocs build` runs it,
-        without the start-up of a new interpreter); the output is MkDocs' log as it prints it."""
+    def build(self, today: dt.date | str = TODAY, site_dir: Path | None = None) -> Build:
+        """`mkdocs build --strict` as of `today` (or SOURCE_DATE_EPOCH set to the text given), run
+        in this process (as `mkdocs build` runs it, without the start-up of a new interpreter);
+        the output is MkDocs' log as it prints it."""
         site_dir = site_dir or self.root / "site"
         stream = io.StringIO()
         handler = logging.StreamHandler(stream)
@@ -116,7 +117,7 @@ class FixtureSite:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = epoch(today)
+        os.environ["SOURCE_DATE_EPOCH"] = today if isinstance(today, str) else epoch(today)
         returncode = 0
         try:
             with contextlib.chdir(self.root):

@@ -335,3 +335,26 @@ def test_control_character_in_front_matter(minimal: FixtureSite) -> None:
     assert minimal.problems()[0] == (
         f"{SV}:3: expected printable characters, found character U+0008, which YAML does not allow; remove it"
     )
+
+
+BAD_EPOCH = ("  SOURCE_DATE_EPOCH: expected the build date as whole seconds since 1970-01-01 UTC "
+             "(such as 1767225600), found 'yesterday'")
+
+
+def test_a_build_date_that_is_not_seconds_fails_the_build_clearly(minimal: FixtureSite) -> None:
+    build = minimal.build(today="yesterday")
+    assert build.returncode == 1
+    assert BAD_EPOCH in build.output.splitlines() and "Traceback" not in build.output
+    assert not (build.site / "privacy/index.html").exists()
+
+
+def test_a_release_with_a_bad_build_date_writes_nothing(minimal: FixtureSite, monkeypatch) -> None:
+    minimal.replace(SV_FILE, 'version: "2.1"', 'version: "2.2"')
+    minimal.replace(EN_FILE, 'version: "2.1"', 'version: "2.2"')
+    archived = sorted(p.name for p in (minimal.root / "docs/privacy").iterdir())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = minimal.policypress("release", "privacy")
+    assert result.returncode == 1
+    assert result.stderr.startswith("policypress: privacy was not released; nothing was written.\n")
+    assert BAD_EPOCH in result.stderr.splitlines()
+    assert sorted(p.name for p in (minimal.root / "docs/privacy").iterdir()) == archived

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Literal
 
 from .model import Policy, Revision
+from .problems import PolicyError, Problem
 
 State = Literal["superseded", "current", "upcoming", "draft"]
 
@@ -23,9 +24,13 @@ State = Literal["superseded", "current", "upcoming", "draft"]
 def build_date(environ: dict[str, str] | None = None) -> dt.date:
     """The day the site describes: SOURCE_DATE_EPOCH (UTC) if set, else today."""
     epoch = (environ if environ is not None else os.environ).get("SOURCE_DATE_EPOCH")
-    if epoch:
+    if not epoch:
+        return dt.date.today()
+    try:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    except (ValueError, OverflowError, OSError):
+        raise PolicyError([Problem("SOURCE_DATE_EPOCH", None, "", "expected the build date as whole seconds since "
+                                   f"1970-01-01 UTC (such as 1767225600), found {epoch!r}")]) from None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from ..core import consent, diff, feeds, jsonld, search, sitemap
 from ..core.htmljson import script_json
 from ..core.load import load_site
 from ..core.model import Policy, Revision, Site, SourceRef
+from ..core.problems import PolicyError
 from ..core.register import replace_placeholders
 from ..core.register import view as register_view
 from ..core.texts import long_date, strings
@@ -90,7 +91,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         self.languages: list[str] = []
         self.default_language = ""
         self.bundle: tuple[str, str] | None = None
-        self.today = build_date()
+        self.today = dt.date.today()  # the build date is read when a build starts (on_pre_build)
         self.timelines: dict[str, Timeline] = {}
         self.routes: Routes | None = None
         self.env: Environment | None = None
@@ -148,7 +149,10 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         result = load_site(Path(config.docs_dir), self.languages, self.default_language, root=config_file.parent,
                            info=site_info(self.config), config_source=config_file.name)
         self.site = result.site
-        self.today = build_date()
+        try:
+            self.today = build_date()
+        except PolicyError as error:
+            raise PluginError(str(error)) from None
         self.timelines = {pid: Timeline(policy, self.today) for pid, policy in result.site.policies.items()}
         self.routes = Routes(result.site, Path(config.docs_dir), config.site_url)
         self.sitemap, self.theme_pages, self.navs, self.merged_search = [], {}, {}, False
