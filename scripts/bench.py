@@ -201,7 +201,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="a small corpus, in well under 40 seconds")
     args = parser.parse_args()
     size, growth_policies, growth_revisions = ((4, 3), 2, (2, 4, 8)) if args.quick else ((20, 10), 5, (5, 10, 20))
-    repeat, ratio_repeat = (1, 1) if args.quick else (3, 2)
+    repeat, ratio_repeat = (1, 1) if args.quick else (3, 3)
 
     with tempfile.TemporaryDirectory(prefix="policypress-bench-") as temporary:
         root = Path(temporary)
