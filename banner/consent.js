@@ -1,18 +1,120 @@
 /* policypress consent banner: dependency-free, no HTML from strings, no inline styles.
  * Reads its configuration from <script type="application/json" id="policypress-consent">
- * (or policypressConsent.init(config)) and exposes window.policypressConsent. */
+ * (or policypressConsent.init(config)) and exposes window.policypressConsent.
+ * Comments cost nothing: scripts/build_banner.py strips them. */
+
+/**
+ * The configuration: the JSON in `<script type="application/json" id="policypress-consent">`,
+ * or the object given to `init`. policypress writes it from the cookie policy's register
+ * (policypress/core/consent.py).
+ * @typedef {object} PolicypressConfig
+ * @property {string} revision     The policy revision consent is given to, e.g. "cookies 1.0".
+ * @property {string} fingerprint  A hash of the consent-relevant facts; when it changes, a stored
+ *   choice no longer counts and the banner asks again.
+ * @property {string} notice       URL of the cookie policy, linked from the banner.
+ * @property {string} cookie       Name of the first-party cookie that holds the record.
+ * @property {number} [maxAgeDays=182]  How long a choice counts; `init` caps it at 395 (13 months).
+ * @property {string} [language]   Language of the strings, for the receipt.
+ * @property {string} [jurisdiction]  E.g. "SE", for the receipt.
+ * @property {?string} [endpoint]  Where each choice is sent as a receipt (`navigator.sendBeacon`);
+ *   none when empty.
+ * @property {boolean} [consentMode]  Whether to set Google Consent Mode v2 in `window.dataLayer`.
+ * @property {PolicypressCategory[]} categories  In the order shown; the required ones are always on.
+ * @property {PolicypressStrings} strings  Every text the banner shows.
+ */
+
+/**
+ * A category of cookies, asked for as one choice.
+ * @typedef {object} PolicypressCategory
+ * @property {string} id           Matches `data-category` on blocked items; the key in `choices`.
+ * @property {boolean} [required]  Always on and not switchable ("necessary"); never in `choices`.
+ * @property {string} name
+ * @property {string} description
+ * @property {PolicypressCookie[]} [cookies]  Listed in the settings; removed on withdrawal.
+ * @property {string[]} [consentMode]  Google Consent Mode types granted while accepted,
+ *   e.g. ["analytics_storage"].
+ * @property {string[]} [dpv]      DPV purpose terms, for the receipt.
+ * @property {string|string[]} [legalBasis]  E.g. "eu-gdpr:A6-1-a", for the receipt.
+ */
+
+/**
+ * A cookie (or storage key) of a category.
+ * @typedef {object} PolicypressCookie
+ * @property {string} name      A trailing `*` matches every name with that prefix.
+ * @property {string} provider
+ * @property {string} duration  As people read it, e.g. "6 months".
+ * @property {string} purpose
+ * @property {string} [storage]  "local-storage" or "session-storage" for Web Storage keys;
+ *   anything else is a cookie.
+ */
+
+/**
+ * The texts of the banner, in the page's language.
+ * @typedef {object} PolicypressStrings
+ * @property {string} title          Heading of the first layer, also announced when it shows.
+ * @property {string} intro          Above the list of categories.
+ * @property {string} gpc            Instead of `intro` when the browser sends Global Privacy Control.
+ * @property {string} acceptAll
+ * @property {string} rejectAll
+ * @property {string} ok             The reject button's label under Global Privacy Control.
+ * @property {string} settings
+ * @property {string} save
+ * @property {string} close          Accessible name of the dialog's close button.
+ * @property {string} alwaysOn       Next to a required category.
+ * @property {string} cookies        Label of a category's list of cookies.
+ * @property {string} policy         Text of the link to `notice`.
+ * @property {string} settingsTitle
+ * @property {string} settingsIntro
+ */
+
+/**
+ * A visitor's choice, as kept in the cookie and returned (as a copy) by `get`.
+ * @typedef {object} PolicypressRecord
+ * @property {number} v            Format version: 1.
+ * @property {string} id           32 random hex digits, kept when the choice changes.
+ * @property {number} first        Time of the first choice, in ms since 1970.
+ * @property {number} last         Time of the latest choice, in ms since 1970.
+ * @property {string} revision     `config.revision` when chosen.
+ * @property {string} fingerprint  `config.fingerprint` when chosen.
+ * @property {Object<string, boolean>} choices  Optional category id -> accepted.
+ */
+
+/**
+ * Fired on `document` when what may run changes: after every choice; after `reset` when there
+ * was a choice; and at `init` when a stored choice counts (`detail` is the record) or has lapsed
+ * (`detail` is null). Not fired when there is no choice yet.
+ * @event policypress:consent
+ * @type {PolicypressConsentEvent}
+ */
+
+/**
+ * The `policypress:consent` event: a CustomEvent whose `detail` is a copy of the record, as
+ * `get()` returns it, or null when there is no choice that counts.
+ * @typedef {CustomEvent<?PolicypressRecord>} PolicypressConsentEvent
+ */
+
 (function () {
   "use strict";
   var D = document, W = window, DAY = 864e5;
-  var cfg, record, gpc, root, dialog, live, back;
+
+  // All that changes while the page lives, in one place.
+  var state = {
+    config: null,  // PolicypressConfig: set by init; null until then (scan waits for it)
+    record: null,  // PolicypressRecord that counts now, or null: set by init, a choice and reset
+    gpc: false,    // whether the browser sends Global Privacy Control: set by init
+    root: null,    // the first layer (<section>): built by show, then only hidden and shown
+    live: null,    // the polite live region that announces it: built with root
+    dialog: null,  // the settings <dialog> while open: built by showSettings, null once closed
+    back: null     // where focus was when the settings opened, to return to: set by showSettings
+  };
 
   // --- the consent record, kept in one first-party cookie ---------------------------------
 
   function read() {
     try {
-      var pair = D.cookie.split("; ").filter(function (c) { return c.indexOf(cfg.cookie + "=") === 0; })[0];
+      var pair = D.cookie.split("; ").filter(function (c) { return c.indexOf(state.config.cookie + "=") === 0; })[0];
       if (!pair || pair.length > 2048) return null;
-      var r = JSON.parse(decodeURIComponent(pair.slice(cfg.cookie.length + 1)));
+      var r = JSON.parse(decodeURIComponent(pair.slice(state.config.cookie.length + 1)));
       if (!r || typeof r.id != "string" || typeof r.first != "number" || typeof r.last != "number" ||
           typeof r.choices != "object" || !r.choices) return null;
       for (var k in r.choices) if (typeof r.choices[k] != "boolean") return null;
@@ -23,12 +125,12 @@
   // A record counts when it was given for today's consent facts and is not too old.
   function current(r) {
     var age = Date.now() - (r ? r.last : 0);
-    return r && r.fingerprint === cfg.fingerprint && age >= -DAY && age < cfg.maxAgeDays * DAY ? r : null;
+    return r && r.fingerprint === state.config.fingerprint && age >= -DAY && age < state.config.maxAgeDays * DAY ? r : null;
   }
 
   function write(r) {
-    D.cookie = cfg.cookie + "=" + encodeURIComponent(JSON.stringify(r)) + "; Path=/; SameSite=Lax; Max-Age=" +
-      Math.round(cfg.maxAgeDays * 86400) + (location.protocol == "https:" ? "; Secure" : "");
+    D.cookie = state.config.cookie + "=" + encodeURIComponent(JSON.stringify(r)) + "; Path=/; SameSite=Lax; Max-Age=" +
+      Math.round(state.config.maxAgeDays * 86400) + (location.protocol == "https:" ? "; Secure" : "");
   }
 
   function randomId() {
@@ -37,23 +139,23 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  function optional() { return cfg.categories.filter(function (c) { return !c.required; }); }
+  function optional() { return state.config.categories.filter(function (c) { return !c.required; }); }
 
   function has(id) {
-    var c = cfg.categories.filter(function (c) { return c.id === id; })[0];
+    var c = state.config.categories.filter(function (c) { return c.id === id; })[0];
     if (!c) return false;
-    return !!(c.required || (record && record.choices[id] === true));
+    return !!(c.required || (state.record && state.record.choices[id] === true));
   }
 
   // --- what a choice does -------------------------------------------------------------------
 
   function choose(choices, method) {
-    var before = record, now = Date.now();
-    record = {
+    var before = state.record, now = Date.now();
+    state.record = {
       v: 1, id: before ? before.id : randomId(), first: before ? before.first : now, last: now,
-      revision: cfg.revision, fingerprint: cfg.fingerprint, choices: choices
+      revision: state.config.revision, fingerprint: state.config.fingerprint, choices: choices
     };
-    write(record);
+    write(state.record);
     hide();
     apply(before ? before.choices : {});
     receipt(method);
@@ -70,8 +172,8 @@
       if (has(c.id)) activate(c.id);
       else if (previous[c.id]) withdraw(c);
     });
-    if (cfg.consentMode) gtag("consent", "update", modes());
-    if (record && W.__md_set) {  // Material for MkDocs' own consent key, for its analytics
+    if (state.config.consentMode) gtag("consent", "update", modes());
+    if (state.record && W.__md_set) {  // Material for MkDocs' own consent key, for its analytics
       var material = { analytics: false };
       optional().forEach(function (c) {
         material[c.id] = has(c.id);
@@ -104,7 +206,7 @@
   // Settings buttons show and blocked items of accepted categories run, also those parsed later
   // (the same listener is never added twice; an item runs once).
   function scan() {
-    if (!cfg) return;
+    if (!state.config) return;
     D.querySelectorAll("[data-pp-consent-settings]").forEach(function (b) {
       b.hidden = false;
       b.addEventListener("click", api.showSettings);
@@ -150,18 +252,18 @@
 
   // An ISO/IEC TS 27560-shaped receipt, sent only when the site names an endpoint.
   function receipt(method) {
-    if (!cfg.endpoint || !navigator.sendBeacon) return;
+    if (!state.config.endpoint || !navigator.sendBeacon) return;
     var body = {
-      schema: "ISO/IEC TS 27560 consent record (policypress)", record_id: record.id,
-      timestamp: new Date(record.last).toISOString(), first_timestamp: new Date(record.first).toISOString(),
-      method: method, language: cfg.language, jurisdiction: cfg.jurisdiction,
-      notice: { url: cfg.notice, revision: cfg.revision, fingerprint: cfg.fingerprint },
-      purposes: cfg.categories.map(function (c) {
+      schema: "ISO/IEC TS 27560 consent record (policypress)", record_id: state.record.id,
+      timestamp: new Date(state.record.last).toISOString(), first_timestamp: new Date(state.record.first).toISOString(),
+      method: method, language: state.config.language, jurisdiction: state.config.jurisdiction,
+      notice: { url: state.config.notice, revision: state.config.revision, fingerprint: state.config.fingerprint },
+      purposes: state.config.categories.map(function (c) {
         return { id: c.id, name: c.name, dpv: c.dpv, legal_basis: c.legalBasis,
                  status: c.required ? "not-required" : has(c.id) ? "given" : "refused" };
       })
     };
-    navigator.sendBeacon(cfg.endpoint, new Blob([JSON.stringify(body)], { type: "application/json" }));
+    navigator.sendBeacon(state.config.endpoint, new Blob([JSON.stringify(body)], { type: "application/json" }));
   }
 
   // --- interface: built with createElement, text only as text ---------------------------------
@@ -176,42 +278,42 @@
   function button(action, label) { return el("button", { type: "button", "class": "ppc-button", "data-ppc": action }, label); }
 
   function actions(list) {
-    var t = cfg.strings;
+    var t = state.config.strings;
     return el.apply(null, ["div", { "class": "ppc-actions" }].concat(list.map(function (a) {
       return button(a, t[{ all: "acceptAll", none: "rejectAll", settings: "settings", save: "save" }[a]]);
     })));
   }
 
   function banner() {
-    var t = cfg.strings;
+    var t = state.config.strings;
     var list = el("ul", { "class": "ppc-list" });
     optional().forEach(function (c) { list.append(el("li", null, el("strong", null, c.name), ": ", c.description)); });
-    root = el("section", { "class": "ppc", "aria-labelledby": "ppc-title", hidden: true },
+    state.root = el("section", { "class": "ppc", "aria-labelledby": "ppc-title", hidden: true },
       el("p", { id: "ppc-title", "class": "ppc-title" }, t.title),
-      el("p", null, gpc ? t.gpc : t.intro), list,
-      actions(gpc ? ["settings", "none"] : ["all", "none", "settings"]),
-      el("p", null, el("a", { href: cfg.notice }, t.policy)));
-    if (gpc) root.querySelector('[data-ppc="none"]').textContent = t.ok;
-    live = el("p", { "class": "ppc-hidden", "aria-live": "polite" });
-    root.addEventListener("click", click);
+      el("p", null, state.gpc ? t.gpc : t.intro), list,
+      actions(state.gpc ? ["settings", "none"] : ["all", "none", "settings"]),
+      el("p", null, el("a", { href: state.config.notice }, t.policy)));
+    if (state.gpc) state.root.querySelector('[data-ppc="none"]').textContent = t.ok;
+    state.live = el("p", { "class": "ppc-hidden", "aria-live": "polite" });
+    state.root.addEventListener("click", click);
     // First in the page, so keyboard users reach it at once; but after a skip link, which
     // must stay the first link to work (and to count as one).
     var skip = D.querySelector('a[href^="#"]'), page = D.querySelector('a[href]:not([href^="#"])'), at = skip;
     while (at && at.parentNode != D.body) at = at.parentNode;
-    if (at && (!page || page.compareDocumentPosition(skip) & 2)) at.after(root, live);
-    else D.body.prepend(root, live);
+    if (at && (!page || page.compareDocumentPosition(skip) & 2)) at.after(state.root, state.live);
+    else D.body.prepend(state.root, state.live);
   }
 
   function settings() {
-    var t = cfg.strings;
-    dialog = el("dialog", { "class": "ppc-dialog", "aria-labelledby": "ppc-dtitle" },
+    var t = state.config.strings;
+    state.dialog = el("dialog", { "class": "ppc-dialog", "aria-labelledby": "ppc-dtitle" },
       el("h2", { id: "ppc-dtitle" }, t.settingsTitle), el("p", null, t.settingsIntro));
-    cfg.categories.forEach(function (c) {
+    state.config.categories.forEach(function (c) {
       var id = "ppc-" + c.id, cookies = el("ul", { "class": "ppc-cookies" });
       (c.cookies || []).forEach(function (k) {
         cookies.append(el("li", null, el("code", null, k.name), " · " + k.provider + " · " + k.duration + " · " + k.purpose));
       });
-      dialog.append(el("div", { "class": "ppc-category" },
+      state.dialog.append(el("div", { "class": "ppc-category" },
         el("div", { "class": "ppc-row" },
           el("input", { type: "checkbox", role: "switch", id: id, "data-category": c.id, checked: has(c.id),
                         disabled: !!c.required, "aria-describedby": id + "-d" }),
@@ -219,40 +321,41 @@
         el("p", { id: id + "-d" }, c.description),
         (c.cookies || []).length ? el("details", null, el("summary", null, t.cookies + " (" + c.cookies.length + ")"), cookies) : null));
     });
-    dialog.append(actions(["save", "all", "none"]), el("button", { type: "button", "class": "ppc-close", "data-ppc": "close", "aria-label": t.close }, "×"));
-    dialog.addEventListener("click", click);
-    dialog.addEventListener("close", closed);
-    D.body.append(dialog);
+    state.dialog.append(actions(["save", "all", "none"]), el("button", { type: "button", "class": "ppc-close", "data-ppc": "close", "aria-label": t.close }, "×"));
+    state.dialog.addEventListener("click", click);
+    state.dialog.addEventListener("close", closed);
+    D.body.append(state.dialog);
   }
 
   function click(event) {
     var action = event.target.closest && event.target.closest("[data-ppc]");
     action = action && action.getAttribute("data-ppc");
     if (action == "all") choose(all(true), "accept-all");
-    else if (action == "none") choose(all(false), gpc && !dialog ? "gpc" : "reject-all");
+    else if (action == "none") choose(all(false), state.gpc && !state.dialog ? "gpc" : "reject-all");
     else if (action == "settings") api.showSettings();
-    else if (action == "close") dialog.close();
+    else if (action == "close") state.dialog.close();
     else if (action == "save") {
       var choices = {};
-      dialog.querySelectorAll("input[data-category]:not([disabled])").forEach(function (i) {
+      state.dialog.querySelectorAll("input[data-category]:not([disabled])").forEach(function (i) {
         choices[i.getAttribute("data-category")] = i.checked;
       });
-      choose(choices, record ? "settings-change" : "settings");
+      choose(choices, state.record ? "settings-change" : "settings");
     }
   }
 
   // After a choice the banner goes; focus returns to where settings were opened from, or to
   // the main content, never to nowhere.
   function hide() {
-    var inside = root && root.contains(D.activeElement);
-    if (root) root.hidden = true;
-    if (dialog) dialog.close();
+    var inside = state.root && state.root.contains(D.activeElement);
+    if (state.root) state.root.hidden = true;
+    if (state.dialog) state.dialog.close();
     else if (inside) focusMain();
   }
 
   function closed() {
-    dialog.remove();
-    dialog = null;
+    state.dialog.remove();
+    state.dialog = null;
+    var back = state.back, root = state.root;
     if (back && back.isConnected && !(root && root.hidden && root.contains(back))) back.focus();
     else focusMain();
   }
@@ -265,35 +368,75 @@
 
   // --- public API ------------------------------------------------------------------------------
 
+  /**
+   * `window.policypressConsent`, and the exports of consent.mjs. Every method but `init` works
+   * once `init` has run, which the JSON element does by itself.
+   * @namespace
+   * @alias policypressConsent
+   */
   var api = {
-    get: function () { return record ? JSON.parse(JSON.stringify(record)) : null; },
+    /**
+     * The visitor's choice that counts now.
+     * @returns {?PolicypressRecord} A copy (changing it changes nothing), or null before a choice
+     *   or when the stored one has lapsed.
+     */
+    get: function () { return state.record ? JSON.parse(JSON.stringify(state.record)) : null; },
+    /**
+     * Whether a category may run now.
+     * @function
+     * @param {string} id  A category's id.
+     * @returns {boolean} True for a required category, or an accepted one; false for an unknown id.
+     */
     has: has,
+    /**
+     * Shows the first layer (building it the first time) and announces its title. Changes no choice.
+     * @returns {void}
+     */
     show: function () {
-      if (!root) banner();
-      root.hidden = false;
-      setTimeout(function () { live.textContent = cfg.strings.title; }, 100);
+      if (!state.root) banner();
+      state.root.hidden = false;
+      setTimeout(function () { state.live.textContent = state.config.strings.title; }, 100);
     },
+    /**
+     * Opens the settings dialog; when it closes, focus returns to where it was.
+     * Also the click handler of every `[data-pp-consent-settings]` element.
+     * @returns {void}
+     */
     showSettings: function () {
-      back = D.activeElement;
-      if (!dialog) settings();
-      if (!dialog.open) dialog.showModal();
+      state.back = D.activeElement;
+      if (!state.dialog) settings();
+      if (!state.dialog.open) state.dialog.showModal();
     },
+    /**
+     * Forgets the choice: deletes the cookie, undoes what it allowed (as a withdrawal does), fires
+     * `policypress:consent` with null when there was a choice, and shows the first layer.
+     * @fires policypress:consent
+     * @returns {void}
+     */
     reset: function () {
-      var before = record;
-      D.cookie = cfg.cookie + "=; Max-Age=0; Path=/";
-      record = null;
+      var before = state.record;
+      D.cookie = state.config.cookie + "=; Max-Age=0; Path=/";
+      state.record = null;
       if (before) apply(before.choices);
       api.show();
     },
+    /**
+     * Starts the banner: reads the stored choice, sets Consent Mode's defaults, runs what is
+     * accepted, shows the first layer when there is no choice that counts. Once per page; the
+     * JSON element calls it by itself.
+     * @param {PolicypressConfig} config  Kept, not copied; `maxAgeDays` is capped in place.
+     * @fires policypress:consent
+     * @returns {void}
+     */
     init: function (config) {
-      cfg = config;
-      cfg.maxAgeDays = Math.min(cfg.maxAgeDays || 182, 395);  // never more than 13 months
-      gpc = navigator.globalPrivacyControl === true;
+      state.config = config;
+      config.maxAgeDays = Math.min(config.maxAgeDays || 182, 395);  // never more than 13 months
+      state.gpc = navigator.globalPrivacyControl === true;
       var stored = read();
-      record = current(stored);
-      if (cfg.consentMode) gtag("consent", "default", modes());
+      state.record = current(stored);
+      if (state.config.consentMode) gtag("consent", "default", modes());
       scan();
-      if (record) apply({});
+      if (state.record) apply({});
       else {
         if (stored) apply(stored.choices);  // a lapsed consent: undo what it allowed
         api.show();
