@@ -30,7 +30,7 @@ def site_settings(config_file: Path) -> tuple[Path, list[str], str, SiteInfo]:
     from mkdocs.exceptions import ConfigurationError, PluginError
 
     from .plugins.config import site_info
-    from .plugins.policy import i18n_languages
+    from .plugins.i18n import i18n_languages
 
     if not config_file.is_file():
         raise UsageError(f"{config_file}: no such file; expected the site's mkdocs.yml (use -f to name another)")

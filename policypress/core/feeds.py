@@ -9,7 +9,6 @@ written by feedgen; JSON Feed is plain JSON.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ class Entry:
     major: bool
     url: str  # the revision's permanent page (absolute)
     diff_url: str | None  # its comparison with the previous revision (absolute)
-    links_html: str  # "Read" / "See the changes" links, already escaped
+    content_html: str  # the entry's body: summary and links, rendered from a template
 
     def tag(self, host: str) -> str:
         return f"tag:{host},{self.published.isoformat()}:{self.policy}/{self.version}/{self.language}"
@@ -40,10 +39,6 @@ class Entry:
     @property
     def timestamp(self) -> dt.datetime:
         return dt.datetime.combine(self.published, dt.time(), dt.timezone.utc)
-
-    @property
-    def content_html(self) -> str:
-        return f"<p>{html.escape(self.summary)}</p>\n{self.links_html}"
 
 
 @dataclass(frozen=True)

@@ -1,96 +1,201 @@
-"""What the templates of policy pages are given, and the pages policypress generates.
+"""The pages policypress shows, as types: each knows its URL in every language, its title, how
+it renders and when it last changed, so the plugin's events only ask.
 
-Plain data in, plain dicts out: URLs are already relative to the page being rendered.
+- `PolicyPage`: a Markdown source of a policy, at its stable URL (the revision in force) or at
+  a released revision's permanent URL;
+- `DiffPage`, `ChangelogPage`, `SiteChangelogPage`: the pages policypress generates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from ..core.model import Policy, Revision
-from ..core.texts import long_date, strings
-from ..core.timeline import Timeline
-from .routes import Routes, relative
+from jinja2 import Environment
 
-Kind = Literal["stable", "revision", "diff", "changelog", "site-changelog"]
+from ..core import diff
+from ..core.model import Policy, Revision, SourceRef
+from ..core.register import replace_placeholders
+from ..core.register import view as register_view
+from ..core.texts import strings
+from .context import Kind, changelog_rows, feed_links, revision_context, revision_entry
+from .routes import Routes, rebase
+from .state import BuildState, PassState
+
+REGISTER_TEMPLATE = "partials/policypress/register.html"
+
+
+def newest_publication(build: BuildState, policies: list[Policy]) -> dt.date:
+    """When the newest public revision of some policies was published (the build date if none)."""
+    dates = [r.published for p in policies for r in build.timelines[p.id].public if r.published]
+    return max(dates) if dates else build.today
+
+
+def render_register(env: Environment, revision: Revision, language: str, html: str) -> str:
+    """`<!-- register: kind -->` placeholders replaced by tables of this revision's own data.
+
+    Tables go in after Markdown, which passes the placeholder comments through as they are:
+    parsing the tables' HTML again inside Markdown would only cost time."""
+    template = env.get_template(REGISTER_TEMPLATE)
+    t = strings(language)
+
+    def render(kind: str, arg: str | None) -> str:
+        return template.render(t=t, view=register_view(kind, arg, revision.register, language))
+
+    return replace_placeholders(html, render)
 
 
 @dataclass(frozen=True)
-class Generated:
-    """A page policypress adds: a revision's diff, or a changelog."""
+class PolicyPage:
+    """A policy source page: the stable page (living file) or a released revision's own page."""
 
-    kind: Kind
+    build: BuildState
+    policy: Policy
+    revision: Revision  # on the stable page: the one in force (or the draft while previewing)
     language: str
-    url: str
+    stable: bool
+
+    @classmethod
+    def of(cls, build: BuildState, ref: SourceRef) -> PolicyPage:
+        policy = build.site.policies[ref.policy]
+        if ref.version is None:
+            return cls(build, policy, build.shown(policy), ref.language, True)
+        return cls(build, policy, policy.revision(ref.version), ref.language, False)
+
+    @property
+    def kind(self) -> Kind:
+        return "stable" if self.stable else "revision"
+
+    def url_in(self, language: str) -> str:
+        routes = self.build.routes
+        return routes.stable(self.policy, language) if self.stable else routes.revision(self.policy, self.revision, language)
+
+    def markdown(self, source: str) -> str:
+        """The stable page shows the revision in force, which is not always the living text."""
+        return self.revision.texts[self.language].body if self.stable else source
+
+    def render(self, html: str, page_url: str, state: PassState) -> str:
+        html = render_register(state.env, self.revision, self.language, html)
+        if not self.stable:
+            state.rendered.add(self.policy, self.revision, page_url, html)
+        return html
+
+    def context(self, page_url: str) -> dict[str, Any]:
+        timeline = self.build.timelines[self.policy.id]
+        return revision_context(timeline, self.revision, self.kind, self.language, self.build.routes, page_url)
+
+    @property
+    def canonical(self) -> str | None:
+        """The in-force revision's own page has the same text as the stable page, the one search
+        engines should show."""
+        if self.stable or self.revision != self.build.timelines[self.policy.id].in_force:
+            return None
+        return self.build.routes.stable(self.policy, self.language)
+
+    def last_change(self) -> dt.date:
+        if self.stable or self.revision.published is None:
+            return newest_publication(self.build, [self.policy])
+        return self.revision.published
+
+
+@dataclass(frozen=True)
+class GeneratedPage(ABC):
+    """A page policypress adds to the site, in one language."""
+
+    language: str
+
+    @abstractmethod
+    def url_in(self, routes: Routes, language: str) -> str:
+        """Where this page is in `language` (its translations are the same page there)."""
+
+    @abstractmethod
+    def title(self) -> str:
+        """Its title, in its language."""
+
+    @abstractmethod
+    def render(self, state: PassState, page_url: str) -> str:
+        """Its body HTML."""
+
+    @abstractmethod
+    def last_change(self, build: BuildState) -> dt.date:
+        """When what it shows last changed (the sitemap's lastmod)."""
+
+
+@dataclass(frozen=True)
+class DiffPage(GeneratedPage):
+    """A released revision compared with the one before, word by word."""
+
+    policy: Policy
+    revision: Revision
+    previous: Revision
+
+    def url_in(self, routes: Routes, language: str) -> str:
+        return routes.diff(self.policy, self.revision, language)
+
+    def title(self) -> str:
+        t = strings(self.language)
+        return f"{t['diff_title'].format(version=self.revision.version)} – {self.policy.living.texts[self.language].title}"
+
+    def render(self, state: PassState, page_url: str) -> str:
+        build, language = state.build, self.language
+        timeline = build.timelines[self.policy.id]
+        old_url, old_html = state.rendered.get(self.policy, self.previous)
+        new_url, new_html = state.rendered.get(self.policy, self.revision)
+        t = strings(language)
+        result = diff.render(old_html, new_html, t, rebase(old_url, page_url), rebase(new_url, page_url))
+        context = revision_context(timeline, self.revision, "diff", language, build.routes, page_url)
+        context["previous"] = revision_entry(timeline, self.previous, language, build.routes, page_url)
+        return state.env.get_template("partials/policypress/diff.html").render(
+            t=t, pp=context, diff=result.html, stats=result.stats
+        )
+
+    def last_change(self, build: BuildState) -> dt.date:
+        return self.revision.published or newest_publication(build, [self.policy])
+
+
+@dataclass(frozen=True)
+class ChangelogPage(GeneratedPage):
+    """Every public revision of one policy, or with `policy` None of the whole site."""
+
     policy: Policy | None = None
-    revision: Revision | None = None
+
+    def url_in(self, routes: Routes, language: str) -> str:
+        return routes.site_changelog(language) if self.policy is None else routes.changelog(self.policy, language)
+
+    def title(self) -> str:
+        t = strings(self.language)
+        if self.policy is None:
+            return t["changelog"]
+        return t["changelog_of"].format(title=self.policy.living.texts[self.language].title)
+
+    def policies(self, build: BuildState) -> list[Policy]:
+        return list(build.site.policies.values()) if self.policy is None else [self.policy]
+
+    def render(self, state: PassState, page_url: str) -> str:
+        build = state.build
+        timelines = [build.timelines[p.id] for p in self.policies(build)]
+        return state.env.get_template("partials/policypress/changelog.html").render(
+            t=strings(self.language),
+            rows=changelog_rows(timelines, self.language, build.routes, page_url),
+            whole_site=self.policy is None,
+            feeds=feed_links(build.routes, self.language, page_url),
+        )
+
+    def last_change(self, build: BuildState) -> dt.date:
+        return newest_publication(build, self.policies(build))
 
 
-def date_info(date: dt.date | None, language: str) -> dict[str, str] | None:
-    return None if date is None else {"iso": date.isoformat(), "text": long_date(date, language)}
-
-
-def revision_entry(timeline: Timeline, revision: Revision, language: str, routes: Routes, page_url: str) -> dict[str, Any]:
-    """One revision as lists and notices show it."""
-    policy = timeline.policy
-    url = routes.revision(policy, revision, language)
-    previous = timeline.previous(revision)
-    return {
-        "version": str(revision.version),
-        "major": revision.is_major,
-        "state": timeline.state(revision),
-        "title": revision.texts[language].title,
-        "summary": revision.texts[language].summary,
-        "effective": date_info(revision.effective, language),
-        "published": date_info(revision.published, language),
-        "until": date_info(timeline.until(revision), language),
-        "url": relative(url, page_url),
-        "is_here": url == page_url,
-        "diff_url": relative(routes.diff(policy, revision, language), page_url) if previous else None,
-    }
-
-
-def revision_context(timeline: Timeline, revision: Revision, kind: Kind, language: str, routes: Routes, page_url: str) -> dict[str, Any]:
-    """Context of a page showing one revision: the stable page or a revision's own page."""
-    policy = timeline.policy
-    entry = revision_entry(timeline, revision, language, routes, page_url)
-    in_force = timeline.in_force
-    return {
-        "kind": kind,
-        "policy": policy,
-        "revision": revision,
-        "text": revision.texts[language],
-        "this": entry,
-        "effective": entry["effective"]["text"],
-        "current_url": relative(routes.stable(policy, language), page_url),
-        "in_force": revision_entry(timeline, in_force, language, routes, page_url) if in_force else None,
-        # Announced revisions, shown as notices on the stable page.
-        "announced": [
-            revision_entry(timeline, r, language, routes, page_url)
-            for r in timeline.upcoming if kind == "stable" and r != revision
-        ],
-        "versions": [revision_entry(timeline, r, language, routes, page_url) for r in reversed(timeline.public)],
-        "changelog_url": relative(routes.changelog(policy, language), page_url),
-    }
-
-
-def changelog_rows(timelines: list[Timeline], language: str, routes: Routes, page_url: str) -> list[dict[str, Any]]:
-    """Every public revision of the given policies, newest first."""
-    rows = []
-    for timeline in timelines:
+def generated_pages(build: BuildState, language: str) -> list[GeneratedPage]:
+    """The pages policypress adds in a language: the site's changelog, each policy's changelog,
+    and a diff for every public revision that has one before it."""
+    pages: list[GeneratedPage] = [ChangelogPage(language)]
+    for policy in build.site.policies.values():
+        timeline = build.timelines[policy.id]
+        pages.append(ChangelogPage(language, policy))
         for revision in timeline.public:
-            row = revision_entry(timeline, revision, language, routes, page_url)
-            row["policy_title"] = revision.texts[language].title
-            rows.append(row)
-    return sorted(rows, key=lambda r: (r["published"]["iso"], r["effective"]["iso"], r["version"]), reverse=True)
-
-
-def feed_links(routes: Routes, language: str, page_url: str) -> list[dict[str, str]]:
-    t = strings(language)
-    return [
-        {"type": "application/atom+xml", "title": t["feed_all"], "href": relative(routes.feed("atom", language), page_url)},
-        {"type": "application/feed+json", "title": t["feed_json"], "href": relative(routes.feed("json", language), page_url)},
-        {"type": "application/atom+xml", "title": t["feed_major"], "href": relative(routes.feed("major", language), page_url)},
-    ]
+            previous = timeline.previous(revision)
+            if previous is not None:
+                pages.append(DiffPage(language, policy, revision, previous))
+    return pages

@@ -3,20 +3,19 @@
 One place computes them, following mkdocs-static-i18n's suffix structure with directory URLs:
 the default language at the site root, others under `<language>/`. A page path is a source
 path without `.md` and without a trailing `index`: `privacy/index.sv.md` -> `privacy/`,
-`privacy/1.0.sv.md` -> `privacy/1.0/`.
+`privacy/1.0.sv.md` -> `privacy/1.0/`. Every URL derives from the file the model was read
+from (`RevisionText.path`), so a page is where its source is.
 """
 
 from __future__ import annotations
 
-import functools
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from mkdocs.utils import get_relative_url
 
-from ..core.archive import archive_path
 from ..core.load import language_of
 from ..core.model import Policy, Revision, Site
 
@@ -28,6 +27,8 @@ class Routes:
     site: Site
     docs_dir: Path
     site_url: str | None
+    # Source file -> page path, computed once: every page links to every revision.
+    _pages: dict[Path, str] = field(default_factory=dict, compare=False, repr=False)
 
     def prefix(self, language: str) -> str:
         return "" if language == self.site.default_language else f"{language}/"
@@ -36,15 +37,24 @@ class Routes:
         path = path.strip("/")
         return f"{self.prefix(language)}{path}/" if path else (self.prefix(language) or "./")
 
-    def _source_page(self, source: Path) -> str:
-        return _page_of(source.relative_to(self.docs_dir).as_posix(), self.site.languages, self.site.default_language)
+    def source_page(self, source: Path) -> str:
+        """The page path of a source file: `privacy/1.0.sv.md` -> `privacy/1.0`."""
+        page = self._pages.get(source)
+        if page is None:
+            relative = PurePosixPath(source.relative_to(self.docs_dir).as_posix())
+            _, stem = language_of(relative, self.site.languages, self.site.default_language)
+            path = stem.with_suffix("")
+            page = self._pages[source] = str(path.parent) if path.name in ("index", "README") else str(path)
+        return page
 
     def stable(self, policy: Policy, language: str) -> str:
-        return self._page(self._source_page(policy.paths[language]), language)
+        return self._page(self.source_page(policy.paths[language]), language)
 
     def revision(self, policy: Policy, revision: Revision, language: str) -> str:
-        return self._page(_revision_page(str(policy.paths[language]), str(revision.version), language, str(self.docs_dir),
-                                         self.site.languages, self.site.default_language), language)
+        path = revision.texts[language].path
+        if path is None or not revision.is_released:
+            return self.stable(policy, language)  # the living text (a draft) is shown at the stable URL
+        return self._page(self.source_page(path), language)
 
     def diff(self, policy: Policy, revision: Revision, language: str) -> str:
         return self.revision(policy, revision, language) + "changes/"
@@ -65,29 +75,14 @@ class Routes:
         return self._page("", language)
 
     def absolute(self, url: str) -> str:
-        assert self.site_url, "absolute URLs need site_url"
-        return urljoin(self.site_url, url.removeprefix("./"))
+        """An absolute URL; only called where `site_url` is set (feeds, JSON-LD, sitemap)."""
+        return urljoin(self.site_url or "", url.removeprefix("./"))
 
-
-@functools.lru_cache(maxsize=65536)
-def _page_of(source: str, languages: tuple[str, ...], default: str) -> str:
-    """The page path of a source path (cached: every page links to every revision)."""
-    _, stem = language_of(PurePosixPath(source), languages, default)
-    path = stem.with_suffix("")
-    return str(path.parent) if path.name in ("index", "README") else str(path)
-
-
-@functools.lru_cache(maxsize=65536)
-def _revision_page(living: str, version: str, language: str, docs_dir: str, languages: tuple[str, ...], default: str) -> str:
-    source = archive_path(Path(living), version, language)
-    return _page_of(source.relative_to(docs_dir).as_posix(), languages, default)
-
-
-def generated_source(url: str, language: str, routes: Routes) -> str:
-    """A language-neutral src_uri for a generated page, so Markdown links to it resolve in every
-    language the way mkdocs-static-i18n resolves links to translated pages."""
-    path = url.removeprefix(routes.prefix(language)).strip("/")
-    return f"{path}.md" if path else "index.md"
+    def generated_source(self, url: str, language: str) -> str:
+        """A language-neutral src_uri for a generated page, so Markdown links to it resolve in
+        every language the way mkdocs-static-i18n resolves links to translated pages."""
+        path = url.removeprefix(self.prefix(language)).strip("/")
+        return f"{path}.md" if path else "index.md"
 
 
 def relative(target: str, page_url: str) -> str:

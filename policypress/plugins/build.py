@@ -1,0 +1,50 @@
+"""The start of a build: the sources read and checked once, for every language of the build,
+and every problem reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from ..core.load import load_site
+from ..core.problems import PolicyError
+from ..core.timeline import Timeline, build_date
+from . import consent
+from .config import PolicyConfig, site_info
+from .routes import Routes
+from .state import BuildState, Command
+
+log = get_plugin_logger(__name__)
+
+
+def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, languages: list[str],
+                default_language: str, bundle: tuple[str, str] | None) -> BuildState:
+    config_file = Path(config.config_file_path)
+    result = load_site(Path(config.docs_dir), languages, default_language, root=config_file.parent,
+                       info=site_info(options), config_source=config_file.name)
+    site = result.site
+    try:
+        today = build_date()
+    except PolicyError as error:
+        raise PluginError(str(error)) from None
+    timelines = {pid: Timeline(policy, today) for pid, policy in site.policies.items()}
+    for problem in result.problems:
+        log.warning(str(problem))
+    build = BuildState(command, options, site, today, Routes(site, Path(config.docs_dir), config.site_url),
+                       timelines, bundle, consent_policy=None)
+    for policy in site.policies.values():
+        if policy.draft is not None:
+            shown = timelines[policy.id].shown
+            log.warning(f"{policy.living.texts[default_language].source}: {policy.id} {policy.draft.version} is not "
+                        f"released yet; run `policypress release {policy.id}` to publish it (until then the site "
+                        f"shows {'nothing' if shown.published is None else shown.version})")
+    build.consent_policy = consent.consent_policy(site, options.consent)
+    if site.policies and options.privacy_policy not in site.policies:
+        log.warning(f"privacy_policy: expected the id of a policy ({', '.join(site.policies)}), "
+                    f"found {options.privacy_policy!r}; pages get no <link rel=\"privacy-policy\">")
+    if bundle is None:
+        log.info("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
+    return build

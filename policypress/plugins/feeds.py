@@ -1,0 +1,56 @@
+"""The change feeds of each language: Atom and JSON Feed of every public revision, and an Atom
+feed of the major changes only. They need absolute links, so `site_url`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment
+from mkdocs.plugins import get_plugin_logger
+
+from ..core import feeds
+from ..core.model import Revision
+from ..core.texts import long_date, strings
+from ..core.timeline import Timeline
+from .routes import Routes
+from .state import BuildState
+
+log = get_plugin_logger(__name__)
+
+ENTRY_TEMPLATE = "partials/policypress/feed-entry.html"
+
+
+def entry(timeline: Timeline, revision: Revision, language: str, routes: Routes, env: Environment) -> feeds.Entry:
+    """One revision as a feed entry in one language."""
+    policy, t = timeline.policy, strings(language)
+    text = revision.texts[language]
+    effective = long_date(revision.effective, language)
+    fields = dict(
+        policy=policy.id, version=str(revision.version), language=language,
+        title=t["entry_title"].format(title=text.title, version=revision.version, date=effective),
+        summary=text.summary, published=revision.published or revision.effective, effective=revision.effective,
+        major=revision.is_major, url=routes.absolute(routes.revision(policy, revision, language)),
+        diff_url=routes.absolute(routes.diff(policy, revision, language)) if timeline.previous(revision) else None,
+    )
+    content = env.get_template(ENTRY_TEMPLATE).render(t=t, entry=fields, effective=effective)
+    return feeds.Entry(**fields, content_html=content)
+
+
+def write(build: BuildState, site_dir: Path, language: str, site_name: str, env: Environment) -> None:
+    routes, t = build.routes, strings(language)
+    entries = [entry(timeline, revision, language, routes, env)
+               for timeline in build.timelines.values() for revision in timeline.public]
+    home = routes.absolute(routes.home(language))
+
+    def feed(kind: str, title: str, chosen: list[feeds.Entry]) -> feeds.Feed:
+        return feeds.Feed(title.format(site=site_name), language, home, routes.absolute(routes.feed(kind, language)), chosen)
+
+    outputs = {
+        "atom": feeds.atom(feed("atom", t["feed_title"], entries)),
+        "json": feeds.json_feed(feed("json", t["feed_title"], entries)).encode(),
+        "major": feeds.atom(feed("major", t["feed_major_title"], [e for e in entries if e.major])),
+    }
+    for kind, content in outputs.items():
+        target = site_dir / routes.feed(kind, language)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)

@@ -1,0 +1,101 @@
+"""The theme side: our templates between the site's overrides and Material, compiled once for
+every language, the navigation shared by pages outside it, and the static files we add."""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Callable
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from jinja2.bccache import Bucket, BytecodeCache
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import normalize_url
+
+from .material_fix import patched_bundle
+
+PACKAGE = Path(__file__).resolve().parent.parent
+TEMPLATES = PACKAGE / "templates"
+MATERIAL_TEMPLATES = Path(str(importlib.resources.files("material") / "templates"))
+STYLESHEET = "assets/policypress/policypress.css"
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory; Jinja checks each against its template's source."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def add_templates(config: MkDocsConfig) -> tuple[str, str] | None:
+    """Put our templates and stylesheet into the theme; returns Material's patched bundle.
+
+    Our templates sit between the site's custom_dir and the theme, so a site can still
+    override them while the theme's own files are overridden by ours."""
+    if str(TEMPLATES) not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)
+    return patched_bundle(config.theme.dirs)
+
+
+def cached(env: Environment, cache: MemoryBytecodeCache) -> Environment:
+    """mkdocs-static-i18n builds each language with new environments: the templates are
+    compiled once for all of them, and not looked at again for changes during a build.
+    Material's own templates are also reachable as `material/...`, so that our partials can
+    wrap one of them instead of copying it."""
+    env.bytecode_cache = cache
+    env.auto_reload = False
+    if not isinstance(env.loader, ChoiceLoader):
+        env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(MATERIAL_TEMPLATES))})])
+    return env
+
+
+def nav_key(page: Page, nav: Navigation, config: MkDocsConfig, language: str) -> tuple[str, ...] | None:
+    """Pages outside the navigation (revisions, diffs, changelogs: most pages of a site with a
+    history) show no active item, so their navigation differs only in its relative links:
+    pages whose links come out the same share one rendering of it (`NavMemo`)."""
+    if any(item is page for item in nav.pages):
+        return None
+    urls = [str(config.extra.get("homepage") or (nav.homepage.url if nav.homepage else ""))]
+    stack = list(nav.items)
+    while stack:
+        item = stack.pop()
+        stack.extend(getattr(item, "children", None) or [])
+        if getattr(item, "url", None) is not None:
+            urls.append(item.url)
+    return (language, *(normalize_url(url, page=page) for url in urls))
+
+
+class NavMemo:
+    """Renders the navigation of a page outside it once per distinct set of links; called from
+    partials/nav.html as a Jinja `{% call %}` block whose `caller` renders Material's partial."""
+
+    def __init__(self, navs: dict[tuple[str, ...], str]) -> None:
+        self.navs = navs
+
+    def __call__(self, key: tuple[str, ...] | None, caller: Callable[[], str]) -> str:
+        if not isinstance(key, tuple):  # a page in the navigation, or a theme page such as 404.html
+            return caller()
+        if key not in self.navs:
+            self.navs[key] = caller()
+        return self.navs[key]
+
+
+def write_assets(site_dir: Path, bundle: tuple[str, str] | None, extra_css: list[Path]) -> None:
+    """Our stylesheet (with any CSS that travels in it: one render-blocking request fewer) and
+    Material's patched bundle, once in the site root (i18n points the other languages there)."""
+    (site_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+    styles = [PACKAGE / "assets" / "policypress.css", *extra_css]
+    (site_dir / STYLESHEET).write_bytes(b"\n".join(path.read_bytes() for path in styles))
+    if bundle:
+        (site_dir / bundle[0]).write_text(bundle[1], encoding="utf-8")
