@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import vocabulary as vocab
-from .model import Address, Policy, Register, Revision, SiteInfo
+from .model import Address, Policy, Purpose, Register, Revision, SiteInfo
 from .register import retention_text
 
 CONTEXT_FILE = Path(__file__).resolve().parent.parent / "assets" / "context.jsonld"
@@ -97,8 +97,7 @@ def _address(address: Address) -> Node:
 def register_nodes(register: Register, language: str, base: str, controller: str | None) -> list[Node]:
     """Every processing activity of a revision, with what it involves."""
     nodes: list[Node] = []
-    categories = {c.id: c for c in register.personal_data}
-    transfers = {}
+    transfers: dict[str, list[str]] = {}
     for transfer in register.transfers:
         node_id = f"{base}#transfer-{transfer.recipient}-{transfer.country.lower()}"
         transfers.setdefault(transfer.recipient, []).append(node_id)
@@ -119,44 +118,50 @@ def register_nodes(register: Register, language: str, base: str, controller: str
         if cookie.duration != "session":
             node["dpv:hasDuration"] = {"@value": str(cookie.duration), "@type": "xsd:duration"}
         nodes.append(node)
-    for purpose in register.processing:
-        process: Node = {
-            "@id": f"{base}#process-{purpose.id}",
-            "@type": "dpv:Process",
-            "name": text(purpose.text[language].name, language),
-            "description": text(purpose.text[language].description, language),
-            "dpv:hasPurpose": [ref(term) for term in purpose.purpose],
-            "dpv:hasLegalBasis": [ref(purpose.legal_basis)],
-            "dpv:hasPersonalData": [ref(term) for c in purpose.data for term in categories[c].terms],
-        }
-        interest = purpose.text[language].legitimate_interest
-        if purpose.legal_basis == vocab.LEGITIMATE_INTEREST and interest:
-            process["dpv:hasLegalBasis"].append({"@type": "dpv:LegitimateInterestOfController",
-                                                 "description": text(interest, language)})
-        if controller:
-            process["dpv:hasDataController"] = ref(controller)
-        if purpose.subjects:
-            process["dpv:hasDataSubject"] = [ref(term) for term in purpose.subjects]
-        if purpose.sources:
-            process["dpv:hasDataSource"] = [ref(term) for term in purpose.sources]
-        if purpose.recipients:
-            process["dpv:hasRecipient"] = [ref(f"{base}#recipient-{r}") for r in purpose.recipients]
-            involved = [t for r in purpose.recipients for t in transfers.get(r, [])]
-            if involved:
-                process["dpv:hasProcess"] = [ref(t) for t in involved]
-        if purpose.retention is not None:
-            condition: Node = {"@type": "dpv:StorageDuration" if purpose.retention.duration else "dpv:StorageCondition",
-                               "description": text(retention_text(purpose, language), language)}
-            if purpose.retention.duration:
-                condition["dpv:hasDuration"] = {"@value": str(purpose.retention.duration), "@type": "xsd:duration"}
-            process["dpv:hasStorageCondition"] = condition
-        if purpose.automated_decisions:
-            process["dpv:hasProcessing"] = ref("dpv:AutomatedDecisionMaking")
-        cookies = register.cookies_for(purpose.id)
-        if cookies:
-            process["dpv:isImplementedUsingTechnology"] = [ref(f"{base}#cookie-{c.name}") for c in cookies]
-        nodes.append(process)
+    nodes += [process_node(register, purpose, language, base, controller, transfers) for purpose in register.processing]
     return nodes
+
+
+def process_node(register: Register, purpose: Purpose, language: str, base: str, controller: str | None,
+                 transfers: dict[str, list[str]]) -> Node:
+    """One purpose as a `dpv:Process`; `transfers` are the ids of the transfer nodes per recipient."""
+    categories = {c.id: c for c in register.personal_data}
+    process: Node = {
+        "@id": f"{base}#process-{purpose.id}",
+        "@type": "dpv:Process",
+        "name": text(purpose.text[language].name, language),
+        "description": text(purpose.text[language].description, language),
+        "dpv:hasPurpose": [ref(term) for term in purpose.purpose],
+        "dpv:hasLegalBasis": [ref(purpose.legal_basis)],
+        "dpv:hasPersonalData": [ref(term) for c in purpose.data for term in categories[c].terms],
+    }
+    interest = purpose.text[language].legitimate_interest
+    if purpose.legal_basis == vocab.LEGITIMATE_INTEREST and interest:
+        process["dpv:hasLegalBasis"].append({"@type": "dpv:LegitimateInterestOfController",
+                                             "description": text(interest, language)})
+    if controller:
+        process["dpv:hasDataController"] = ref(controller)
+    if purpose.subjects:
+        process["dpv:hasDataSubject"] = [ref(term) for term in purpose.subjects]
+    if purpose.sources:
+        process["dpv:hasDataSource"] = [ref(term) for term in purpose.sources]
+    if purpose.recipients:
+        process["dpv:hasRecipient"] = [ref(f"{base}#recipient-{r}") for r in purpose.recipients]
+        involved = [t for r in purpose.recipients for t in transfers.get(r, [])]
+        if involved:
+            process["dpv:hasProcess"] = [ref(t) for t in involved]
+    if purpose.retention is not None:
+        condition: Node = {"@type": "dpv:StorageDuration" if purpose.retention.duration else "dpv:StorageCondition",
+                           "description": text(retention_text(purpose, language), language)}
+        if purpose.retention.duration:
+            condition["dpv:hasDuration"] = {"@value": str(purpose.retention.duration), "@type": "xsd:duration"}
+        process["dpv:hasStorageCondition"] = condition
+    if purpose.automated_decisions:
+        process["dpv:hasProcessing"] = ref("dpv:AutomatedDecisionMaking")
+    cookies = register.cookies_for(purpose.id)
+    if cookies:
+        process["dpv:isImplementedUsingTechnology"] = [ref(f"{base}#cookie-{c.name}") for c in cookies]
+    return process
 
 
 def page_document(

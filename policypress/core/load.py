@@ -108,13 +108,46 @@ def load_site(
     site-wide controller, DPO and authority), every policy is also checked for the items GDPR
     Art. 13/14 require; those problems are reported but leave the policy in the site."""
     ctx = _Context(docs_dir, root or docs_dir.parent, languages, default_language)
-    problems: list[Problem] = []
-    living: dict[str, dict[str, Source]] = defaultdict(dict)
-    released: dict[str, dict[str, dict[str, Source]]] = defaultdict(lambda: defaultdict(dict))
+    living, released, problems = _group_sources(ctx)
 
-    for path in policy_files(docs_dir):
-        relative = PurePosixPath(path.relative_to(docs_dir).as_posix())
-        language, stem = language_of(relative, languages, default_language)
+    policies: dict[str, Policy] = {}
+    sources: dict[Path, SourceRef] = {}
+    by_policy: dict[str, list[Problem]] = {}
+    for policy_id in sorted(set(living) | set(released)):
+        policy, found = _load_policy(policy_id, living.get(policy_id, {}), released.get(policy_id, {}), ctx)
+        problems += found
+        by_policy[policy_id] = ordered(found)
+        if policy is None:
+            continue
+        policies[policy_id] = policy
+        for language, source in living[policy_id].items():
+            sources[source.path.resolve()] = SourceRef(policy_id, language)
+        for group in released.get(policy_id, {}).values():
+            for language, source in group.items():
+                sources[source.path.resolve()] = SourceRef(policy_id, language, _version(source))
+
+    if info is not None:
+        problems += art13.check_site(info, config_source)
+        for policy_id, policy in policies.items():
+            found = art13.check_policy(policy.living, living[policy_id][default_language])
+            problems += found
+            by_policy[policy_id] = ordered(by_policy[policy_id] + found)
+    site = Site(tuple(languages), default_language, policies, sources, info or SiteInfo())
+    return LoadResult(site, ordered(problems), by_policy)
+
+
+ByLanguage = dict[str, Source]
+
+
+def _group_sources(ctx: _Context) -> tuple[dict[str, ByLanguage], dict[str, dict[str, ByLanguage]], list[Problem]]:
+    """Every policy source by policy and language: living texts, and released revisions by the
+    version in their name. Files that cannot be grouped are reported here."""
+    problems: list[Problem] = []
+    living: dict[str, ByLanguage] = defaultdict(dict)
+    released: dict[str, dict[str, ByLanguage]] = defaultdict(lambda: defaultdict(dict))
+    for path in policy_files(ctx.docs_dir):
+        relative = PurePosixPath(path.relative_to(ctx.docs_dir).as_posix())
+        language, stem = language_of(relative, ctx.languages, ctx.default_language)
         ctx.stems[path] = stem
         source = read_source(path, display_path(path, ctx.root))
         if source.meta is None:
@@ -144,31 +177,7 @@ def load_site(
                                         f"in {language} also in {first.shown}; give one of them another id"))
             continue
         living[policy_id][language] = source
-
-    policies: dict[str, Policy] = {}
-    sources: dict[Path, SourceRef] = {}
-    by_policy: dict[str, list[Problem]] = {}
-    for policy_id in sorted(set(living) | set(released)):
-        policy, found = _load_policy(policy_id, living.get(policy_id, {}), released.get(policy_id, {}), ctx)
-        problems += found
-        by_policy[policy_id] = ordered(found)
-        if policy is None:
-            continue
-        policies[policy_id] = policy
-        for language, source in living[policy_id].items():
-            sources[source.path.resolve()] = SourceRef(policy_id, language)
-        for group in released.get(policy_id, {}).values():
-            for language, source in group.items():
-                sources[source.path.resolve()] = SourceRef(policy_id, language, _version(source))
-
-    if info is not None:
-        problems += art13.check_site(info, config_source)
-        for policy_id, policy in policies.items():
-            found = art13.check_policy(policy.living, living[policy_id][default_language])
-            problems += found
-            by_policy[policy_id] = ordered(by_policy[policy_id] + found)
-    site = Site(tuple(languages), default_language, policies, sources, info or SiteInfo())
-    return LoadResult(site, ordered(problems), by_policy)
+    return living, released, problems
 
 
 def _version(source: Source) -> Version:
