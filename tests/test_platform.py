@@ -15,7 +15,7 @@ import pytest
 
 from conftest import copy_example
 
-# The one line allowed to differ: it names the generator ("mkdocs-1.6.1" or "mkdocs-ProperDocs 1.6.7").
+# The one line allowed to differ: it names the generator ("mkdocs-1.6.1" or "properdocs-1.6.7").
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
@@ -81,7 +81,7 @@ def test_each_page_names_its_generator(sites: dict[str, Path]) -> None:
     """The generator lines differ as they should: proof that the second build really ran on
     ProperDocs (its command aliases `mkdocs.*` to `properdocs.*`), not on MkDocs again."""
     pages = sorted(name for name in files(sites["mkdocs"]) if name.endswith(".html"))
-    for command, expected in (("mkdocs", b'content="mkdocs-1.6.'), ("properdocs", b'content="mkdocs-ProperDocs 1.6.')):
+    for command, expected in (("mkdocs", b'content="mkdocs-1.6.'), ("properdocs", b'content="properdocs-1.6.')):
         found = {m.group(0) if (m := GENERATOR.search((sites[command] / name).read_bytes())) else None
                  for name in pages}
         assert len(found) == 1 and expected in (next(iter(found)) or b""), (command, found)
