@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -31,6 +32,7 @@ from policypress.core.frontmatter import FRONT_MATTER_RE, parse_yaml
 from policypress.core.load import LoadResult, load_site
 from policypress.core.model import Authority, DataProtectionOfficer, Organisation, Revision, Site, SiteInfo
 from policypress.core.timeline import Timeline
+from policypress.plugins.config import PolicyConfig, site_info
 
 # The site-wide details of the minimal fixture's mkdocs.yml, for loads without MkDocs.
 FIXTURE_INFO = SiteInfo(
@@ -181,6 +183,53 @@ def copy_example(target: Path) -> FixtureSite:
 def example_site() -> Site:
     """The example site's sources, loaded once (tests read the model, they do not change it)."""
     return load_site(ROOT / "docs", ["sv", "en"], "sv", root=ROOT).site
+
+
+@functools.cache
+def example_config() -> dict[str, Any]:
+    """The example site's mkdocs.yml, as data."""
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def plugin_options(name: str) -> dict[str, Any]:
+    """The options of one plugin in the example site's mkdocs.yml."""
+    return next(entry[name] for entry in example_config()["plugins"] if isinstance(entry, dict) and name in entry)
+
+
+def example_options() -> PolicyConfig:
+    """The policypress options of the example site's mkdocs.yml, read as the plugin reads them."""
+    options = PolicyConfig()
+    options.load_dict(plugin_options("policypress"))
+    errors, warnings = options.validate()
+    assert not errors and not warnings, (errors, warnings)
+    return options
+
+
+def example_info() -> SiteInfo:
+    """The example site's controller, DPO and authority, as the plugin makes them of its options."""
+    return site_info(example_options())
+
+
+@pytest.fixture(scope="module")
+def example_model() -> Site:
+    """The example site's model as the plugin loads it (languages and SiteInfo from mkdocs.yml),
+    without MkDocs, once per module: the unit tests read it, they do not change it."""
+    languages = plugin_options("i18n")["languages"]
+    result = load_site(ROOT / "docs", [lang["locale"] for lang in languages if lang.get("build", True)],
+                       next(lang["locale"] for lang in languages if lang.get("default")), root=ROOT, info=example_info())
+    assert [str(problem) for problem in result.problems] == []
+    return result.site
+
+
+def markdown_html(text: str) -> str:
+    """Markdown rendered with the example site's markdown_extensions, as MkDocs renders a page."""
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for entry in example_config()["markdown_extensions"]:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        names.append(name)
+        configs[name] = options or {}
+    return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
 
 
 def in_force(policy_id: str) -> Revision:
