@@ -13,7 +13,7 @@ from collections.abc import Callable
 from . import dpv
 from . import vocabulary as vocab
 from .frontmatter import Loc, Source
-from .model import Revision, SiteInfo
+from .model import Purpose, Register, Revision, SiteInfo, outside_eea
 from .problems import Problem, field_path
 from .types import nearest
 
@@ -30,9 +30,14 @@ def check_site(info: SiteInfo, config_source: str) -> list[Problem]:
                                 f"missing: GDPR Art. {article} requires {what}; expected {expected}"))
 
     controller = info.controller
-    if controller is None or not (controller.email or controller.address):
+    if controller is None:
         missing("controller", "13(1)(a)", "the controller's identity and contact details",
                 "controller: {name, email, address} under the policypress plugin")
+    elif not (controller.email or controller.address):
+        problems.append(Problem(config_source, None, "plugins.policypress.controller",
+                                f"the controller ({controller.name}) has no e-mail or postal address: GDPR Art. 13(1)(a) "
+                                "requires its contact details; expected email: … or address: {street, postal_code, "
+                                "locality, country} under controller"))
     dpo = info.dpo
     if dpo is None or (dpo.appointed and not (dpo.email or dpo.address)):
         missing("dpo", "13(1)(b)", "the data protection officer's contact details",
@@ -46,6 +51,40 @@ def check_site(info: SiteInfo, config_source: str) -> list[Problem]:
         problems.append(Problem(config_source, None, "plugins.policypress.authority.term",
                                 f"expected a DPV 2.3 supervisory authority such as legal-se:DPA-SE, "
                                 f"found {info.authority.term!r}{hint}"))
+    for index, right in enumerate(info.rights):
+        if right not in vocab.RIGHTS:
+            guess = nearest(right, vocab.RIGHTS)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            problems.append(Problem(config_source, None, f"plugins.policypress.rights[{index}]",
+                                    f"expected a GDPR data-subject right, one of: {', '.join(vocab.RIGHTS)}, "
+                                    f"found {right!r}{hint}"))
+    return problems
+
+
+def source_language(revision: Revision) -> str:
+    return next(iter(revision.texts))
+
+
+def _special_and_sources(register: Register, index: int, purpose: Purpose, source: Source) -> list[Problem]:
+    """Art. 9: special-category data needs a condition. Art. 14(2)(f): data not from the person
+    needs its source named."""
+    problems = []
+    categories = {c.id: c for c in register.personal_data}
+    special = sorted({t for c in purpose.data if c in categories for t in categories[c].terms if dpv.is_special_category(t)})
+    if special and not purpose.special_category_condition:
+        loc: Loc = ("processing", index, "special_category_condition")
+        problems.append(Problem(source.shown, source.line_of(loc), field_path(loc),
+                                f"missing: GDPR Art. 9(2) requires a condition for special-category data "
+                                f"({', '.join(special)}) in {purpose.id!r}; expected special_category_condition: "
+                                f"one of {', '.join(vocab.SPECIAL_CATEGORY_CONDITIONS)}"))
+    named = {s.id for s in register.sources}
+    others = [s for s in purpose.sources if s not in named and s not in (vocab.DATA_SUBJECT_SOURCE, vocab.CONTROLLER_SOURCE)]
+    if others and not any(s in named for s in purpose.sources):
+        loc = ("processing", index, "sources")
+        problems.append(Problem(source.shown, source.line_of(loc), field_path(loc),
+                                f"missing: GDPR Art. 14(2)(f) requires naming where data not collected from the person "
+                                f"comes from ({', '.join(others)} in {purpose.id!r}); expected the id of an entry of "
+                                "sources, e.g. sources: [{id: spar, kind: dpv:PublicDataSource, name: …}]"))
     return problems
 
 
@@ -68,22 +107,31 @@ def check_policy(revision: Revision, source: Source) -> list[Problem]:
         missing(("transfers",), "13(1)(f)", "transfers to countries outside the EU/EEA and their safeguards",
                 "a transfers list (transfers: [] if there are none)")
     for index, recipient in enumerate(register.recipients):
-        if recipient.country not in vocab.EEA_COUNTRIES and not register.transfers_to(recipient.id):
+        if outside_eea(recipient.country) and not register.transfers_to(recipient.id):
             missing(("recipients", index, "country"), "13(1)(f)", "a safeguard for data sent outside the EU/EEA",
-                    f"a transfers entry for recipient {recipient.id!r} in {recipient.country}")
+                    f"a transfers entry for recipient {recipient.id!r} in {', '.join(recipient.country)}")
 
     per_purpose: list[tuple[str, str, str, str, Callable[[object], bool]]] = [
-        ("retention", "13(2)(a)", "how long the data is kept", "retention: {duration: P2Y, after: …}", lambda v: v is not None),
+        ("retention", "13(2)(a)", "how long the data is kept, or the criteria",
+         "retention: {duration: P2Y, after: …}, {after: …} or {statute: …}", lambda v: v is not None),
         ("requirement", "13(2)(e)", "whether providing the data is required",
          f"requirement: one of {', '.join(vocab.REQUIREMENTS)}", lambda v: v is not None),
-        ("automated_decisions", "13(2)(f)", "whether automated decisions are made", "automated_decisions: true or false",
-         lambda v: v is not None),
-        ("sources", "14(2)(f)", "where the data comes from", f"sources: [{next(iter(vocab.DATA_SOURCES))}, …]", bool),
+        ("sources", "14(2)(f)", "where the data comes from", f"sources: [{vocab.DATA_SUBJECT_SOURCE}, …]", bool),
     ]
     for index, purpose in enumerate(register.processing):
         for field, article, what, expected, present in per_purpose:
             if not present(getattr(purpose, field)):
                 missing(("processing", index, field), article, f"{what} for each purpose ({purpose.id})", expected)
+        problems.extend(_special_and_sources(register, index, purpose, source))
+    # Asked once: whether automated decisions (Art. 22) are made at all.
+    if register.automated_decisions is None and any(p.automated_decisions is None for p in register.processing):
+        missing(("automated_decisions",), "13(2)(f)", "whether automated decisions are made",
+                "automated_decisions: false for the whole policy (a purpose that makes them says automated_decisions: "
+                "{logic: …, consequences: …})")
+    if not register.children.get(source_language(revision)) and any(
+            vocab.CHILD in dpv.ancestors(term) for p in register.processing for term in p.subjects):
+        missing(("children",), "8", "how consent and data are handled for children, as a purpose concerns them",
+                "children: the policy's statement on children's data")
 
     # The data subject's rights.
     rights = set(register.rights)

@@ -39,10 +39,16 @@ def consent_modes(purpose: Purpose) -> list[str]:
     return sorted(types)
 
 
+def bases(purpose: Purpose) -> str | list[str]:
+    """A purpose's legal bases: one as a string (the form every record so far was made with),
+    several as a list."""
+    return purpose.legal_basis[0] if len(purpose.legal_basis) == 1 else list(purpose.legal_basis)
+
+
 def fingerprint(register: Register) -> str:
     """A hash of the consent-relevant facts of a register."""
     facts = [
-        [p.id, p.legal_basis, sorted(p.purpose),
+        [p.id, bases(p), sorted(p.purpose),
          sorted([c.name, c.provider, str(c.duration), c.storage] for c in register.cookies_for(p.id))]
         for p in register.processing
         if p.needs_consent or register.cookies_for(p.id)
@@ -78,7 +84,7 @@ def config(
         "name": t["consent_necessary"],
         "description": t["consent_necessary_description"],
         "dpv": sorted({term for p in necessary for term in p.purpose}),
-        "legalBasis": sorted({p.legal_basis for p in necessary}),
+        "legalBasis": sorted({basis for p in necessary for basis in p.legal_basis}),
         "cookies": [_cookie(c, language, t) for p in necessary for c in register.cookies_for(p.id)],
     }]
     for purpose in register.consent_purposes:
@@ -87,7 +93,7 @@ def config(
             "name": purpose.text[language].name,
             "description": purpose.text[language].description,
             "dpv": list(purpose.purpose),
-            "legalBasis": purpose.legal_basis,
+            "legalBasis": bases(purpose),
             "consentMode": consent_modes(purpose),
             "cookies": [_cookie(c, language, t) for c in register.cookies_for(purpose.id)],
         })

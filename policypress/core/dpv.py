@@ -23,7 +23,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "personal-data": ("dpv:PersonalData",),
     "subject": ("dpv:HumanSubject", "dpv:DataSubject"),
     "authority": ("eu-gdpr:DataProtectionAuthority", "dpv:DataProtectionAuthority"),
+    "source": ("dpv:DataSource",),
 }
+SPECIAL_CATEGORY = "dpv:SpecialCategoryPersonalData"
 
 
 @functools.cache
@@ -75,6 +77,13 @@ def ancestors(curie: str) -> set[str]:
         entry = _entry(term) or {}
         todo.extend(entry.get("broader", ()))
     return seen
+
+
+def is_special_category(curie: str) -> bool:
+    """True for a kind of personal data GDPR Art. 9 protects (health, beliefs, biometrics …), as
+    DPV declares it or any broader concept above it."""
+    return any(SPECIAL_CATEGORY in (_entry(term) or {}).get("types", ()) or term == SPECIAL_CATEGORY
+               for term in ancestors(curie))
 
 
 def problem(curie: str, kind: str, prefixes: Iterable[str]) -> str | None:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import vocabulary as vocab
-from .model import Address, Policy, Purpose, Register, Revision, SiteInfo
+from .model import Address, Policy, ProcessorActivity, Purpose, Register, Revision, SiteInfo
+from .schema import Transfer
 from .register import retention_text
 
 CONTEXT_FILE = Path(__file__).resolve().parent.parent / "assets" / "context.jsonld"
@@ -94,23 +95,52 @@ def _address(address: Address) -> Node:
             "addressLocality": address.locality, "addressCountry": address.country}
 
 
+def one_or_list(nodes: list[Node]) -> Node | list[Node]:
+    return nodes[0] if len(nodes) == 1 else nodes
+
+
+def place_node(item: str, language: str) -> Node:
+    """A country as its DPV location concept; a region as DPV's concept where it has one (the EEA),
+    else as a described node."""
+    if item == "EEA":
+        return ref("loc:EEA")
+    if item in vocab.REGIONS:
+        node: Node = {"@type": "dpv:ThirdCountry" if item == "third-countries" else "dpv:Location",
+                      "description": text(vocab.label(vocab.REGIONS, item, language), language)}
+        if item == "worldwide":
+            node["dpv:hasGeographicCoverage"] = ref("dpv:GlobalScale")
+        return node
+    return ref(f"loc:{item}")
+
+
+def transfer_id(base: str, transfer: Transfer) -> str:
+    return f"{base}#transfer-{transfer.recipient or 'any'}-{'-'.join(c.lower() for c in transfer.country)}"
+
+
 def register_nodes(register: Register, language: str, base: str, controller: str | None) -> list[Node]:
     """Every processing activity of a revision, with what it involves."""
     nodes: list[Node] = []
-    transfers: dict[str, list[str]] = {}
     for transfer in register.transfers:
-        node_id = f"{base}#transfer-{transfer.recipient}-{transfer.country.lower()}"
-        transfers.setdefault(transfer.recipient, []).append(node_id)
-        nodes.append({"@id": node_id, "@type": "dpv:CrossBorderTransfer",
-                      "dpv:hasRecipient": ref(f"{base}#recipient-{transfer.recipient}"),
-                      "dpv:hasThirdCountry": ref(f"loc:{transfer.country}"),
-                      "dpv:hasLegalBasis": ref(transfer.safeguard)})
+        node: Node = {"@id": transfer_id(base, transfer), "@type": "dpv:CrossBorderTransfer"}
+        if transfer.recipient:
+            node["dpv:hasRecipient"] = ref(f"{base}#recipient-{transfer.recipient}")
+        node["dpv:hasThirdCountry"] = one_or_list([place_node(c, language) for c in transfer.country])
+        node["dpv:hasLegalBasis"] = one_or_list([ref(term) for term in transfer.safeguard])
+        nodes.append(node)
     for recipient in register.recipients:
-        node: Node = {"@id": f"{base}#recipient-{recipient.id}", "@type": recipient.kind,
-                      "name": text(recipient.text[language].name, language),
-                      "dpv:hasCountry": ref(f"loc:{recipient.country}")}
+        node = {"@id": f"{base}#recipient-{recipient.id}", "@type": recipient.kind,
+                "name": text(recipient.text[language].name, language)}
+        if len(recipient.country) == 1 and recipient.country[0] not in vocab.REGIONS:
+            node["dpv:hasCountry"] = ref(f"loc:{recipient.country[0]}")
+        else:
+            node["dpv:hasLocation"] = one_or_list([place_node(c, language) for c in recipient.country])
         if recipient.text[language].description:
             node["description"] = text(recipient.text[language].description, language)
+        nodes.append(node)
+    for source in register.sources:
+        node = {"@id": f"{base}#source-{source.id}", "@type": source.kind, "name": text(source.text[language].name, language)}
+        if source.text[language].description:
+            node["description"] = text(source.text[language].description, language)
         nodes.append(node)
     for cookie in register.cookies:
         node = {"@id": f"{base}#cookie-{cookie.name}", "@type": "tech:Cookie", "name": cookie.name,
@@ -118,25 +148,36 @@ def register_nodes(register: Register, language: str, base: str, controller: str
         if cookie.duration != "session":
             node["dpv:hasDuration"] = {"@value": str(cookie.duration), "@type": "xsd:duration"}
         nodes.append(node)
-    nodes += [process_node(register, purpose, language, base, controller, transfers) for purpose in register.processing]
+    nodes += [process_node(register, purpose, language, base, controller) for purpose in register.processing]
+    nodes += [processor_node(activity, language, base, controller) for activity in register.processor_activities]
     return nodes
 
 
-def process_node(register: Register, purpose: Purpose, language: str, base: str, controller: str | None,
-                 transfers: dict[str, list[str]]) -> Node:
-    """One purpose as a `dpv:Process`; `transfers` are the ids of the transfer nodes per recipient."""
+def processor_node(activity: ProcessorActivity, language: str, base: str, controller: str | None) -> Node:
+    """Work done for customers: the organisation is their processor (Art. 28), not the controller."""
+    node: Node = {"@id": f"{base}#processor-{activity.id}", "@type": "dpv:Process",
+                  "name": text(activity.text[language].name, language),
+                  "description": text(activity.text[language].description, language)}
+    if controller:
+        node["dpv:hasDataProcessor"] = ref(controller)
+    return node
+
+
+def process_node(register: Register, purpose: Purpose, language: str, base: str, controller: str | None) -> Node:
+    """One purpose as a `dpv:Process` with its bases, data, subjects, sources and recipients."""
     categories = {c.id: c for c in register.personal_data}
+    named = {s.id for s in register.sources}
     process: Node = {
         "@id": f"{base}#process-{purpose.id}",
         "@type": "dpv:Process",
         "name": text(purpose.text[language].name, language),
         "description": text(purpose.text[language].description, language),
         "dpv:hasPurpose": [ref(term) for term in purpose.purpose],
-        "dpv:hasLegalBasis": [ref(purpose.legal_basis)],
+        "dpv:hasLegalBasis": [ref(term) for term in (*purpose.legal_basis, *(purpose.special_category_condition or ()))],
         "dpv:hasPersonalData": [ref(term) for c in purpose.data for term in categories[c].terms],
     }
     interest = purpose.text[language].legitimate_interest
-    if purpose.legal_basis == vocab.LEGITIMATE_INTEREST and interest:
+    if vocab.LEGITIMATE_INTEREST in purpose.legal_basis and interest:
         process["dpv:hasLegalBasis"].append({"@type": "dpv:LegitimateInterestOfController",
                                              "description": text(interest, language)})
     if controller:
@@ -144,20 +185,22 @@ def process_node(register: Register, purpose: Purpose, language: str, base: str,
     if purpose.subjects:
         process["dpv:hasDataSubject"] = [ref(term) for term in purpose.subjects]
     if purpose.sources:
-        process["dpv:hasDataSource"] = [ref(term) for term in purpose.sources]
+        process["dpv:hasDataSource"] = [ref(f"{base}#source-{s}" if s in named else s) for s in purpose.sources]
     if purpose.recipients:
         process["dpv:hasRecipient"] = [ref(f"{base}#recipient-{r}") for r in purpose.recipients]
-        involved = [t for r in purpose.recipients for t in transfers.get(r, [])]
+        involved = [transfer_id(base, t) for r in purpose.recipients for t in register.transfers_to(r)]
         if involved:
-            process["dpv:hasProcess"] = [ref(t) for t in involved]
+            process["dpv:hasProcess"] = [ref(t) for t in dict.fromkeys(involved)]
     if purpose.retention is not None:
         condition: Node = {"@type": "dpv:StorageDuration" if purpose.retention.duration else "dpv:StorageCondition",
                            "description": text(retention_text(purpose, language), language)}
         if purpose.retention.duration:
             condition["dpv:hasDuration"] = {"@value": str(purpose.retention.duration), "@type": "xsd:duration"}
         process["dpv:hasStorageCondition"] = condition
-    if purpose.automated_decisions:
-        process["dpv:hasProcessing"] = ref("dpv:AutomatedDecisionMaking")
+    handling = [ref("dpv:AutomatedDecisionMaking")] if register.decides_automatically(purpose) else []
+    handling += [ref("dpv:Profiling")] if purpose.profiling else []
+    if handling:
+        process["dpv:hasProcessing"] = one_or_list(handling)
     cookies = register.cookies_for(purpose.id)
     if cookies:
         process["dpv:isImplementedUsingTechnology"] = [ref(f"{base}#cookie-{c.name}") for c in cookies]

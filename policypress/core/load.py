@@ -19,7 +19,9 @@ from .frontmatter import Source, read_source
 from .model import (
     Cookie,
     DataCategory,
+    NamedSource,
     Policy,
+    ProcessorActivity,
     Purpose,
     Recipient,
     Register,
@@ -35,17 +37,21 @@ from .register import check_placeholders
 from .schema import (
     PAGE_KEYS,
     POLICY_KEYS,
+    AutomatedDecisionsText,
     CookieText,
     DataCategoryText,
     PolicySource,
+    ProcessorActivityText,
+    PurposeEntry,
     PurposeText,
     RecipientText,
+    SourceText,
     ReleasedPolicySource,
     ReleasedTranslationSource,
     TranslationSource,
 )
 from .types import Version, nearest
-from .validate import check_register, check_schema, check_translation
+from .validate import check_labels, check_register, check_schema, check_translation
 
 SEAL_KEYS = ("published", "sha256")
 
@@ -86,8 +92,12 @@ class _Context:
     root: Path
     languages: Sequence[str]
     default_language: str
+    info: SiteInfo | None = None  # with it, living texts are also checked for completeness (Art. 13/14)
     stems: dict[Path, PurePosixPath] = field(default_factory=dict)  # source -> path without language
     unreadable: set[Path] = field(default_factory=set)  # front matter could not be read at all
+    # Completeness findings per policy: reported in the same run as every other problem, but they
+    # leave the policy in the site (a preview shows it).
+    completeness: dict[str, list[Problem]] = field(default_factory=dict)
     plain: set[Path] = field(default_factory=set)  # no `policy:` line
 
     def shown(self, stem: PurePosixPath, language: str) -> str:
@@ -107,7 +117,7 @@ def load_site(
     the problems say why. `root` is what paths in messages are relative to. With `info` (the
     site-wide controller, DPO and authority), every policy is also checked for the items GDPR
     Art. 13/14 require; those problems are reported but leave the policy in the site."""
-    ctx = _Context(docs_dir, root or docs_dir.parent, languages, default_language)
+    ctx = _Context(docs_dir, root or docs_dir.parent, languages, default_language, info)
     living, released, problems = _group_sources(ctx)
 
     policies: dict[str, Policy] = {}
@@ -128,10 +138,9 @@ def load_site(
 
     if info is not None:
         problems += art13.check_site(info, config_source)
-        for policy_id, policy in policies.items():
-            found = art13.check_policy(policy.living, living[policy_id][default_language])
-            problems += found
-            by_policy[policy_id] = ordered(by_policy[policy_id] + found)
+    for policy_id, found in ctx.completeness.items():
+        problems += found
+        by_policy[policy_id] = ordered(by_policy.get(policy_id, []) + found)
     site = Site(tuple(languages), default_language, policies, sources, info or SiteInfo())
     return LoadResult(site, ordered(problems), by_policy)
 
@@ -255,6 +264,10 @@ def _load_revision(
 
     doc, found = check_schema(default, schema)
     problems += found + check_register(default)
+    if doc is not None and not released and ctx.info is not None:
+        # Completeness is judged from the facts alone, so no other problem hides it.
+        alone = build_revision(doc, ctx.default_language, {}, {ctx.default_language: default}, ctx.info.rights)
+        ctx.completeness[policy_id] = art13.check_policy(alone, default)
     default_stem = ctx.stems[default.path]
     translations: dict[str, TranslationSource] = {}
     for language in ctx.languages:
@@ -272,11 +285,12 @@ def _load_revision(
         problems += found + check_translation(default, source)
         if translation is not None:
             translations[language] = translation
+    problems += check_labels(default, [s for lang, s in sources.items() if lang != ctx.default_language])
     if released:
         problems += _check_seals(released, sources, default_stem, living_sources or {}, ctx)
     if problems or doc is None:
         return None, problems
-    revision = build_revision(doc, ctx.default_language, translations, sources)
+    revision = build_revision(doc, ctx.default_language, translations, sources, ctx.info.rights if ctx.info else ())
     for source in sources.values():
         problems += check_placeholders(source.body, revision.register, source.shown, source.body_line)
     return (None, problems) if problems else (revision, [])
@@ -384,25 +398,40 @@ def build_revision(
     default_language: str,
     translations: dict[str, TranslationSource],
     sources: dict[str, Source],
+    default_rights: tuple[str, ...] = (),
 ) -> Revision:
-    """Join the default-language facts with every language's labels into one revision."""
+    """Join the default-language facts with every language's labels into one revision.
+    `default_rights` are the site's rights (mkdocs.yml), for a policy that lists none."""
     docs = {default_language: doc, **translations}
 
     def labels(list_name: str, key: str, text_model: type, item_key: str) -> dict[str, object]:
         out = {}
         for language, d in docs.items():
             item = next(i for i in getattr(d, list_name) if getattr(i, key) == item_key)
-            out[language] = text_model.model_construct(**{f: getattr(item, f) for f in text_model.model_fields})
+            values = {f: getattr(item, f) for f in text_model.model_fields}
+            if isinstance(values.get("automated_decisions"), bool):  # a fact in the default file, no text
+                values["automated_decisions"] = None
+            out[language] = text_model.model_construct(**values)
         return out
 
+    def purpose(p: PurposeEntry) -> Purpose:
+        decided = True if isinstance(p.automated_decisions, AutomatedDecisionsText) else p.automated_decisions
+        return merge(Purpose, p, labels("processing", "id", PurposeText, p.id), automated_decisions=decided)
+
     register = Register(
-        rights=tuple(doc.rights),
-        stated=frozenset(doc.model_fields_set),
+        rights=tuple(doc.rights) if "rights" in doc.model_fields_set else default_rights,
+        stated=frozenset(doc.model_fields_set | ({"rights"} if default_rights else set())),
         personal_data=tuple(merge(DataCategory, c, labels("personal_data", "id", DataCategoryText, c.id)) for c in doc.personal_data),
-        processing=tuple(merge(Purpose, p, labels("processing", "id", PurposeText, p.id)) for p in doc.processing),
+        processing=tuple(purpose(p) for p in doc.processing),
         recipients=tuple(merge(Recipient, r, labels("recipients", "id", RecipientText, r.id)) for r in doc.recipients),
         transfers=tuple(doc.transfers),
         cookies=tuple(merge(Cookie, c, labels("cookies", "name", CookieText, c.name)) for c in doc.cookies),
+        sources=tuple(merge(NamedSource, n, labels("sources", "id", SourceText, n.id)) for n in doc.sources),
+        processor_activities=tuple(
+            ProcessorActivity.model_construct(id=a.id, text=labels("processor_activities", "id", ProcessorActivityText, a.id))
+            for a in doc.processor_activities),
+        automated_decisions=doc.automated_decisions,
+        children={language: d.children for language, d in docs.items()},
     )
     texts = {
         language: RevisionText(language, d.title, d.summary, sources[language].body, sources[language].shown, sources[language].path)

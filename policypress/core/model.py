@@ -18,14 +18,17 @@ from .schema import (
     CookieText,
     DataCategoryFacts,
     DataCategoryText,
+    ProcessorActivityText,
     PurposeFacts,
     PurposeText,
     RecipientFacts,
     RecipientText,
+    SourceFacts,
+    SourceText,
     Transfer,
 )
 from .types import Version
-from .vocabulary import CONSENT
+from .vocabulary import CONSENT, EEA_COUNTRIES
 
 
 class DataCategory(DataCategoryFacts):
@@ -37,7 +40,8 @@ class Purpose(PurposeFacts):
 
     @property
     def needs_consent(self) -> bool:
-        return self.legal_basis == CONSENT
+        """A purpose that rests on consent: a banner category, withdrawable at any time."""
+        return CONSENT in self.legal_basis
 
 
 class Recipient(RecipientFacts):
@@ -48,13 +52,31 @@ class Cookie(CookieFacts):
     text: dict[str, CookieText]
 
 
+class NamedSource(SourceFacts):
+    """A named source of personal data (Art. 14(2)(f)): a register, a partner, a credit agency."""
+
+    text: dict[str, SourceText]
+
+
+class ProcessorActivity(BaseModel):
+    """Processing done on behalf of customers, as their processor: no Art. 13 items apply."""
+
+    id: str
+    text: dict[str, ProcessorActivityText]
+
+
+def outside_eea(place: tuple[str, ...]) -> bool:
+    """True if a place (codes or a region) reaches beyond the EU/EEA."""
+    return any(item != "EEA" and item not in EEA_COUNTRIES for item in place)
+
+
 Entity = TypeVar("Entity", bound=BaseModel)
 
 
-def merge(entity: type[Entity], facts: BaseModel, texts: Mapping[str, BaseModel]) -> Entity:
+def merge(entity: type[Entity], facts: BaseModel, texts: Mapping[str, BaseModel], **overrides: object) -> Entity:
     """Join an entry's facts (from the default language) with its labels per language."""
     fields = {name: getattr(facts, name) for name in entity.model_fields if name != "text"}
-    return entity.model_construct(**fields, text=dict(texts))
+    return entity.model_construct(**{**fields, **overrides}, text=dict(texts))
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,10 @@ class Register:
     recipients: tuple[Recipient, ...] = ()
     transfers: tuple[Transfer, ...] = ()
     cookies: tuple[Cookie, ...] = ()
+    sources: tuple[NamedSource, ...] = ()
+    processor_activities: tuple[ProcessorActivity, ...] = ()
+    automated_decisions: bool | None = None  # for every purpose that does not say otherwise
+    children: Mapping[str, str | None] = field(default_factory=dict)  # language -> the Art. 8 statement
 
     def category(self, id: str) -> DataCategory:
         return next(c for c in self.personal_data if c.id == id)
@@ -81,8 +107,26 @@ class Register:
     def cookies_for(self, purpose_id: str) -> tuple[Cookie, ...]:
         return tuple(c for c in self.cookies if c.processing == purpose_id)
 
+    def source(self, id: str) -> NamedSource:
+        return next(s for s in self.sources if s.id == id)
+
     def transfers_to(self, recipient_id: str) -> tuple[Transfer, ...]:
-        return tuple(t for t in self.transfers if t.recipient == recipient_id)
+        """Transfers naming the recipient, and those without a recipient that cover where it is."""
+        place = next((r.country for r in self.recipients if r.id == recipient_id), ())
+
+        def covers(transfer: Transfer) -> bool:
+            if transfer.recipient is not None:
+                return transfer.recipient == recipient_id
+            if not outside_eea(place):
+                return False
+            anywhere = {"third-countries", "worldwide"}
+            return bool(anywhere & {*transfer.country, *place}) or bool(set(transfer.country) & set(place))
+
+        return tuple(t for t in self.transfers if covers(t))
+
+    def decides_automatically(self, purpose: Purpose) -> bool | None:
+        """Whether automated decisions (Art. 22) are made for a purpose: its own answer, else the policy's."""
+        return self.automated_decisions if purpose.automated_decisions is None else purpose.automated_decisions
 
     @property
     def consent_purposes(self) -> tuple[Purpose, ...]:
@@ -198,6 +242,7 @@ class SiteInfo:
     dpo: DataProtectionOfficer | None = None
     authority: Authority | None = None
     privacy_policy: str = "privacy"  # the id of the policy `<link rel="privacy-policy">` points to
+    rights: tuple[str, ...] = ()  # the rights every policy states unless it lists its own
 
 
 @dataclass(frozen=True)

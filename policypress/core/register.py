@@ -8,6 +8,8 @@ An editor places a placeholder on a line of its own in the policy's Markdown:
     <!-- register: transfers -->       transfers outside the EU/EEA and their safeguards
     <!-- register: cookies -->         every cookie; `cookies <processing id>` for one purpose
     <!-- register: rights -->          the data subject's rights
+    <!-- register: sources -->         the named sources of personal data (Art. 14(2)(f))
+    <!-- register: processor-activities -->  what is processed on behalf of customers, as their processor
 
 and the page shows that part of the revision's own register in the page's language, so the
 text and the data cannot drift. Unprocessed, a placeholder is an invisible HTML comment.
@@ -32,7 +34,7 @@ from .texts import strings
 from .types import Duration, nearest
 
 PLACEHOLDER_RE = re.compile(r"^<!--\s*register:\s*(?P<kind>[\w-]+)(?:\s+(?P<arg>[\w-]+))?\s*-->[ \t]*$", re.M)
-KINDS = ("purposes", "data", "recipients", "transfers", "cookies", "rights")
+KINDS = ("purposes", "data", "recipients", "transfers", "cookies", "rights", "sources", "processor-activities")
 
 UNITS = {"years": "duration-year", "months": "duration-month", "weeks": "duration-week",
          "days": "duration-day", "hours": "duration-hour", "minutes": "duration-minute"}
@@ -94,20 +96,38 @@ def duration_text(duration: Duration, language: str) -> str:
 
 
 def retention_text(purpose: Purpose, language: str) -> str:
+    """How long, in words: "3 years after the purchase", "Until the contract ends", "As long as
+    the law requires (Bokföringslagen (1999:1078))"."""
     retention = purpose.retention
     if retention is None:
         return ""
     parts = []
     if retention.duration is not None:
         parts.append(duration_text(retention.duration, language))
-    if retention.after is not None:
-        parts.append(vocab.label(vocab.RETENTION_EVENTS, retention.after, language))
+        if retention.after is not None:
+            parts.append(vocab.label(vocab.RETENTION_EVENTS, retention.after, language))
+    elif retention.after is not None:
+        parts.append(vocab.label(vocab.RETENTION_UNTIL, retention.after, language))
+    if retention.statute is not None:
+        parts.append(strings(language)["retention_statute"].format(statute=retention.statute) if parts
+                     else strings(language)["retention_by_law"].format(statute=retention.statute))
     text = " ".join(parts)
     return text[:1].upper() + text[1:]
 
 
 def country_name(code: str, language: str) -> str:
+    """A country's name, or a region's label, in a language."""
+    if code in vocab.REGIONS:
+        return vocab.label(vocab.REGIONS, code, language)
     return Locale.parse(language).territories.get(code, code)
+
+
+def place_text(place: tuple[str, ...], language: str) -> str:
+    return format_list([country_name(item, language) for item in place], locale=language)
+
+
+def labels(terms: tuple[str, ...], table: dict[str, vocab.Labels], language: str) -> str:
+    return format_list([vocab.label(table, term, language) for term in terms], locale=language)
 
 
 # --- rows for each table ------------------------------------------------------------------------
@@ -124,8 +144,8 @@ def view(kind: str, arg: str | None, register: Register, language: str) -> dict[
             "name": p.text[language].name,
             "description": p.text[language].description,
             "data": [categories[c] for c in p.data],
-            "legal_basis": vocab.label(vocab.LEGAL_BASES, p.legal_basis, language),
-            "legal_basis_term": p.legal_basis,
+            "legal_basis": labels(p.legal_basis, vocab.LEGAL_BASES, language),
+            "legal_basis_term": " ".join(p.legal_basis),
             "legitimate_interest": p.text[language].legitimate_interest,
             "retention": retention_text(p, language),
             "retention_note": p.text[language].retention_note,
@@ -141,13 +161,13 @@ def view(kind: str, arg: str | None, register: Register, language: str) -> dict[
             "name": r.text[language].name,
             "description": r.text[language].description,
             "kind": vocab.label(vocab.RECIPIENT_KINDS, r.kind, language),
-            "country": country_name(r.country, language),
+            "country": place_text(r.country, language),
         } for r in register.recipients]
     elif kind == "transfers":
         rows = [{
-            "recipient": recipients.get(tr.recipient, tr.recipient),
-            "country": country_name(tr.country, language),
-            "safeguard": vocab.label(vocab.SAFEGUARDS, tr.safeguard, language),
+            "recipient": recipients.get(tr.recipient, tr.recipient) if tr.recipient else t["all_recipients"],
+            "country": place_text(tr.country, language),
+            "safeguard": labels(tr.safeguard, vocab.SAFEGUARDS, language),
         } for tr in register.transfers]
     elif kind == "cookies":
         rows = [{
@@ -160,6 +180,12 @@ def view(kind: str, arg: str | None, register: Register, language: str) -> dict[
         } for c in register.cookies if arg is None or c.processing == arg]
     elif kind == "rights":
         rows = [{"term": r, "name": vocab.label(vocab.RIGHTS, r, language)} for r in register.rights]
+    elif kind == "sources":
+        rows = [{"id": s.id, "name": s.text[language].name, "description": s.text[language].description,
+                 "kind": vocab.label(vocab.DATA_SOURCES, s.kind, language)} for s in register.sources]
+    elif kind == "processor-activities":
+        rows = [{"id": a.id, "name": a.text[language].name, "description": a.text[language].description}
+                for a in register.processor_activities]
     else:  # pragma: no cover - check_placeholders reports unknown kinds first
         rows = []
-    return {"kind": kind, "arg": arg, "rows": rows, "empty": t[f"no_{kind}"]}
+    return {"kind": kind, "arg": arg, "rows": rows, "empty": t[f"no_{kind.replace('-', '_')}"]}

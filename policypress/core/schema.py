@@ -18,20 +18,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, model_validator
 
+from . import dpv
 from . import vocabulary as vocab
 from .types import (
     CookieDuration,
     CookieName,
-    Country,
     DateField,
     DurationField,
+    Place,
     Slug,
     Text,
     VersionField,
     fail,
     one_of,
+    one_or_more,
 )
-from . import dpv
 
 
 def dpv_term(kind: str, prefixes: tuple[str, ...], what: str, example: str):
@@ -48,13 +49,39 @@ def dpv_term(kind: str, prefixes: tuple[str, ...], what: str, example: str):
     return validate
 
 
+def legal_basis(value: object) -> str:
+    """An Art. 6(1) basis; a term of another article says where that term belongs."""
+    if isinstance(value, str):
+        for prefix, where in vocab.MISPLACED_BASES:
+            if value.startswith(prefix):
+                raise fail("a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b", value, f"{value} {where}")
+    return one_of(vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis")(value)
 
-LegalBasis = Annotated[str, PlainValidator(one_of(vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis"))]
+
+def data_source(value: object) -> str:
+    """A DPV DataSource class (dpv:PublicDataSource), or the id of a named source (spar)."""
+    if isinstance(value, str) and ":" not in value:
+        return _slug_or(value, "a DPV data source such as dpv:DataSubjectDataSource, or the id of an entry of sources")
+    return dpv_term("source", ("dpv",), "a data source", "dpv:DataSubjectDataSource")(value)
+
+
+def _slug_or(value: str, expected: str) -> str:
+    if value and value == value.lower() and all(c.isalnum() or c == "-" for c in value):
+        return value
+    raise fail(expected, value)
+
+
+LegalBases = Annotated[tuple[str, ...], PlainValidator(one_or_more(legal_basis, "a GDPR Art. 6(1) legal basis"))]
+Art9Conditions = Annotated[tuple[str, ...], PlainValidator(one_or_more(
+    one_of(vocab.SPECIAL_CATEGORY_CONDITIONS, "a GDPR Art. 9(2) condition"), "a GDPR Art. 9(2) condition"))]
 Safeguard = Annotated[str, PlainValidator(one_of(vocab.SAFEGUARDS, "a GDPR Chapter V safeguard"))]
+Safeguards = Annotated[tuple[str, ...], PlainValidator(one_or_more(
+    one_of(vocab.SAFEGUARDS, "a GDPR Chapter V safeguard"), "a GDPR Chapter V safeguard"))]
 Right = Annotated[str, PlainValidator(one_of(vocab.RIGHTS, "a GDPR data-subject right"))]
 Requirement = Annotated[str, PlainValidator(one_of(vocab.REQUIREMENTS, "whether providing the data is required"))]
 RetentionEvent = Annotated[str, PlainValidator(one_of(vocab.RETENTION_EVENTS, "the event retention counts from"))]
-DataSource = Annotated[str, PlainValidator(one_of(vocab.DATA_SOURCES, "a data source"))]
+DataSource = Annotated[str, PlainValidator(data_source)]
+SourceKind = Annotated[str, PlainValidator(dpv_term("source", ("dpv",), "a data source", "dpv:PublicDataSource"))]
 RecipientKind = Annotated[str, PlainValidator(one_of(vocab.RECIPIENT_KINDS, "a kind of recipient"))]
 StorageKind = Annotated[str, PlainValidator(one_of(vocab.STORAGE_KINDS, "where the item is stored"))]
 PurposeTerm = Annotated[str, PlainValidator(dpv_term("purpose", ("dpv",), "a purpose", "dpv:ServiceProvision"))]
@@ -91,17 +118,30 @@ class DataCategoryEntry(DataCategoryText, DataCategoryFacts):
 # --- processing purposes --------------------------------------------------------------------
 
 
+RETENTION_FORMS = ("{duration: P2Y, after: end-of-contract}, {after: end-of-contract} (kept until then), "
+                   "{statute: \"Bokföringslagen (1999:1078)\"} (as long as that law requires) or "
+                   "{duration: P7Y, after: end-of-financial-year, statute: …}")
+
+
 class Retention(Strict):
-    """How long data is kept: a duration, the event it counts from, or both."""
+    """How long data is kept: a period, the event it counts from or until, the law that sets it."""
 
     duration: DurationField | None = None
     after: RetentionEvent | None = None
+    statute: Text | None = Field(default=None, description="the law that sets the period, e.g. 'Bokföringslagen (1999:1078)'")
 
     @model_validator(mode="after")
     def _some(self) -> Retention:
-        if self.duration is None and self.after is None:
-            raise fail("'duration' (e.g. P2Y), 'after' (e.g. end-of-contract) or both", {})
+        if self.duration is None and self.after is None and self.statute is None:
+            raise fail(f"one of: {RETENTION_FORMS}", {})
         return self
+
+
+class AutomatedDecisionsText(Strict):
+    """Art. 13(2)(f): meaningful information about the logic, and the consequences."""
+
+    logic: Text = Field(description="how the decision is reached, in plain words")
+    consequences: Text = Field(description="what the decision means for the person")
 
 
 class PurposeText(Strict):
@@ -110,23 +150,55 @@ class PurposeText(Strict):
     description: Text = Field(description="what is done with the data for this purpose")
     legitimate_interest: OptionalText = Field(default=None, description="the interest pursued, required when legal_basis is eu-gdpr:A6-1-f")
     retention_note: OptionalText = None
+    automated_decisions: AutomatedDecisionsText | None = Field(
+        default=None, description="{logic: …, consequences: …} when automated decisions are made for this purpose")
 
 
 class PurposeFacts(Strict):
     id: Slug = Field(description="an id for this purpose, e.g. 'orders'")
     purpose: list[PurposeTerm] = Field(min_length=1, description="a list of DPV purposes, e.g. [dpv:ServiceProvision]")
-    legal_basis: LegalBasis = Field(description="a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b")
+    legal_basis: LegalBases = Field(description="a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b, or a list of them")
+    special_category_condition: Art9Conditions | None = Field(
+        default=None, description="a GDPR Art. 9(2) condition such as eu-gdpr:A9-2-a, or a list of them")
     data: list[Slug] = Field(default_factory=list, description="ids of personal_data categories")
     subjects: list[SubjectTerm] = Field(default_factory=list)
     sources: list[DataSource] = Field(default_factory=list)
     recipients: list[Slug] = Field(default_factory=list, description="ids of recipients")
-    retention: Retention | None = None
+    retention: Retention | None = Field(default=None, description=f"a mapping: {RETENTION_FORMS}")
     requirement: Requirement | None = None
     automated_decisions: StrictBool | None = None
+    profiling: StrictBool | None = None
+
+
+def decisions(value: object) -> bool | AutomatedDecisionsText:
+    """`automated_decisions` in the default-language file: true or false, or the text about the
+    decisions (which says they are made)."""
+    if isinstance(value, (bool, AutomatedDecisionsText)):
+        return value
+    expected = "true or false, or {logic: …, consequences: …} when automated decisions are made"
+    if not isinstance(value, dict):
+        raise fail(expected, value)
+    keys = set(AutomatedDecisionsText.model_fields)
+    unknown = [k for k in value if k not in keys]
+    missing = [k for k in sorted(keys) if k not in value]
+    if unknown or missing:
+        raise fail(expected, value, "; ".join(
+            ([f"unknown key(s) {', '.join(map(repr, unknown))}"] if unknown else []) +
+            ([f"missing {', '.join(missing)}"] if missing else [])))
+    texts = {}
+    for key in sorted(keys):
+        item = value[key]
+        if not isinstance(item, str) or not item.strip():
+            raise fail(f"text under automated_decisions.{key}", item)
+        texts[key] = item.strip()
+    return AutomatedDecisionsText.model_construct(**texts)
 
 
 class PurposeEntry(PurposeText, PurposeFacts):
-    pass
+    """A purpose in the default-language file (facts and this language's labels)."""
+
+    automated_decisions: Annotated[bool | AutomatedDecisionsText, PlainValidator(decisions)] | None = Field(  # type: ignore[assignment]
+        default=None, description="true or false, or {logic: …, consequences: …} when decisions are made")
 
 
 # --- recipients and transfers ---------------------------------------------------------------
@@ -141,7 +213,8 @@ class RecipientText(Strict):
 class RecipientFacts(Strict):
     id: Slug = Field(description="an id for this recipient, e.g. 'payments'")
     kind: RecipientKind = Field(description="dpv:DataProcessor, dpv:DataController or dpv:GovernmentalOrganisation")
-    country: Country = Field(description="the country where the recipient is established, e.g. SE")
+    country: Place = Field(description="where the recipient is: an ISO code (SE), a list of codes, or a region "
+                                        "(EEA, third-countries, worldwide)")
 
 
 class RecipientEntry(RecipientText, RecipientFacts):
@@ -149,11 +222,38 @@ class RecipientEntry(RecipientText, RecipientFacts):
 
 
 class Transfer(Strict):
-    """A transfer of personal data to a country outside the EU/EEA (facts only)."""
+    """A transfer of personal data outside the EU/EEA (facts only). Without `recipient`, the
+    safeguard covers every recipient in those countries."""
 
-    recipient: Slug = Field(description="the id of a recipient")
-    country: Country = Field(description="the third country, e.g. US")
-    safeguard: Safeguard = Field(description="the GDPR Chapter V safeguard, e.g. eu-gdpr:A46-2-c")
+    recipient: Slug | None = Field(default=None, description="the id of a recipient")
+    country: Place = Field(description="the third country (US), a list of them, or third-countries / worldwide")
+    safeguard: Safeguards = Field(description="the GDPR Chapter V safeguard, e.g. eu-gdpr:A46-2-c, or a list of them")
+
+
+# --- named sources and work done for customers ----------------------------------------------
+
+
+class SourceText(Strict):
+    id: Slug = Field(description="the id of a sources entry of the default-language file")
+    name: Text = Field(description="the source's name, e.g. 'SPAR, the state person and address register'")
+    description: OptionalText = None
+
+
+class SourceFacts(Strict):
+    id: Slug = Field(description="an id for this source, e.g. 'spar'")
+    kind: SourceKind = Field(description="a DPV data source, e.g. dpv:PublicDataSource or dpv:ThirdPartyDataSource")
+
+
+class SourceEntry(SourceText, SourceFacts):
+    pass
+
+
+class ProcessorActivityText(Strict):
+    """Processing the company does on behalf of its customers (as their processor, Art. 28)."""
+
+    id: Slug = Field(description="an id for this activity, e.g. 'hosting'")
+    name: Text = Field(description="the service, e.g. 'Web hosting'")
+    description: Text = Field(description="what you do with your customers' data and on whose instructions")
 
 
 # --- cookies and similar storage ------------------------------------------------------------
@@ -195,6 +295,9 @@ class TranslationSource(_Document):
     processing: list[PurposeText] = Field(default_factory=list)
     recipients: list[RecipientText] = Field(default_factory=list)
     cookies: list[CookieText] = Field(default_factory=list)
+    sources: list[SourceText] = Field(default_factory=list)
+    processor_activities: list[ProcessorActivityText] = Field(default_factory=list)
+    children: OptionalText = Field(default=None, description="how you handle data about children (Art. 8)")
 
 
 class PolicySource(_Document):
@@ -207,6 +310,11 @@ class PolicySource(_Document):
     recipients: list[RecipientEntry] = Field(default_factory=list)
     transfers: list[Transfer] = Field(default_factory=list)
     cookies: list[CookieEntry] = Field(default_factory=list)
+    automated_decisions: StrictBool | None = Field(
+        default=None, description="true or false for the whole policy (a purpose may say otherwise)")
+    sources: list[SourceEntry] = Field(default_factory=list)
+    processor_activities: list[ProcessorActivityText] = Field(default_factory=list)
+    children: OptionalText = Field(default=None, description="how you handle data about children (Art. 8)")
 
 
 class _Sealed(Strict):
@@ -225,7 +333,8 @@ class ReleasedTranslationSource(TranslationSource, _Sealed):
 
 
 # The key of each register list: entries in different languages are matched by it.
-LIST_KEYS: dict[str, str] = {"personal_data": "id", "processing": "id", "recipients": "id", "cookies": "name"}
+LIST_KEYS: dict[str, str] = {"personal_data": "id", "processing": "id", "recipients": "id", "cookies": "name",
+                             "sources": "id", "processor_activities": "id"}
 
 # Keys MkDocs and Material read from front matter; allowed on policy pages, ignored here.
 PAGE_KEYS = frozenset(

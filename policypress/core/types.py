@@ -15,6 +15,7 @@ from pydantic import PlainValidator
 from pydantic_core import PydanticCustomError
 
 from .problems import describe
+from .vocabulary import PSEUDO_TERRITORIES, REGIONS
 
 # The error type our validators raise; the message is complete and shown as is.
 ERROR_TYPE = "policypress"
@@ -194,12 +195,51 @@ def country_codes() -> frozenset[str]:
 
 
 def _country(value: Any) -> str:
-    territories = country_codes()
+    territories = country_codes() - PSEUDO_TERRITORIES
     if isinstance(value, str) and value in territories:
         return value
+    if isinstance(value, str) and value.upper() in PSEUDO_TERRITORIES:
+        raise fail("a two-letter ISO 3166 country code in capitals, e.g. SE or US", value,
+                   f"{value!r} is not a country; for several countries use a region ({', '.join(REGIONS)}) "
+                   f"or a list of codes")
     guess = value.upper() if isinstance(value, str) and value.upper() in territories else None
     raise fail("a two-letter ISO 3166 country code in capitals, e.g. SE or US", value,
                f"did you mean {guess!r}?" if guess else "")
 
 
 Country = Annotated[str, PlainValidator(_country)]
+
+
+def one_or_more(validate: Callable[[Any], str], what: str) -> Callable[[Any], tuple[str, ...]]:
+    """A validator for a field that takes one value or a list of them (kept as a tuple)."""
+
+    def many(value: Any) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        if not isinstance(value, list):
+            return (validate(value),)
+        if not value:
+            raise fail(f"{what}, or a list of them", value)
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(validate(item))
+            except PydanticCustomError as error:
+                raise PydanticCustomError(ERROR_TYPE, "{message}",
+                                          {"message": f"item {index + 1}: {error.context['message']}"}) from None
+        if len(set(items)) < len(items):
+            raise fail(f"{what} listed once each", value)
+        return tuple(items)
+
+    return many
+
+
+def _place(value: Any) -> str:
+    if isinstance(value, str) and value in REGIONS:
+        return value
+    return _country(value)
+
+
+# Where a recipient is or data goes: one ISO code, a list of codes, or a region.
+Place = Annotated[tuple[str, ...], PlainValidator(one_or_more(_place, "a two-letter ISO 3166 country code "
+                                                              "(e.g. SE) or a region (EEA, third-countries, worldwide)"))]

@@ -172,17 +172,18 @@ def check_register(source: Source) -> list[Problem]:
             refer(("processing", i, "data", j), category, "personal_data")
         for j, recipient in _strings(purpose.get("recipients")):
             refer(("processing", i, "recipients", j), recipient, "recipients")
-        if purpose.get("legal_basis") == LEGITIMATE_INTEREST and not purpose.get("legitimate_interest"):
-            add(("processing", i, "legitimate_interest"),
-                "required field is missing; GDPR Art. 13(1)(d): the legal basis is legitimate interest "
-                "(eu-gdpr:A6-1-f), so state the interest pursued")
+        for j, named in _strings(purpose.get("sources")):
+            if ":" not in named:
+                refer(("processing", i, "sources", j), named, "sources")
     for i, transfer in _entries(meta, "transfers"):
         if isinstance(transfer.get("recipient"), str):
             refer(("transfers", i, "recipient"), transfer["recipient"], "recipients")
-        if transfer.get("country") in EEA_COUNTRIES:
+        places = [transfer.get("country")] if isinstance(transfer.get("country"), str) else [v for _, v in _strings(transfer.get("country"))]
+        inside = [place for place in places if place in EEA_COUNTRIES or place == "EEA"]
+        if inside:
             add(("transfers", i, "country"),
-                f"expected a country outside the EU/EEA, found {transfer['country']!r}; "
-                "transfers within the EU/EEA need no safeguard, so remove this entry")
+                f"expected countries outside the EU/EEA, found {', '.join(map(repr, inside))}; transfers within the "
+                "EU/EEA need no safeguard, so remove " + ("them" if len(inside) < len(places) else "this entry"))
     for i, cookie in _entries(meta, "cookies"):
         if isinstance(cookie.get("processing"), str):
             refer(("cookies", i, "processing"), cookie["processing"], "processing")
@@ -218,6 +219,9 @@ def check_translation(default: Source, source: Source) -> list[Problem]:
     def add(loc: Loc, message: str) -> None:
         problems.append(Problem(source.shown, source.line_of(loc), field_path(loc), message))
 
+    if theirs.get("children") and not ours.get("children"):
+        add(("children",), f"required field is missing; {default.shown} states how data about children is handled "
+                           "(GDPR Art. 8), so state it in this language too")
     version, expected = ours.get("version"), theirs.get("version")
     if isinstance(version, str) and isinstance(expected, str) and version != expected:
         add(("version",), f"the languages disagree on the version: expected \"{expected}\" as in {default.shown}, "
@@ -235,13 +239,75 @@ def check_translation(default: Source, source: Source) -> list[Problem]:
                 hint = f" (did you mean {guess!r}?)" if guess else ""
                 add((list_name, index, key), f"the languages disagree: {default.shown} has no {list_name} entry "
                                              f"with {key} {extra!r}{hint}; expected one of: {', '.join(there) or 'none'}")
-    # Ids written twice are reported above; matching labels to them would only add noise.
-    ids = [k for _, k in _keys(theirs, "processing")]
-    interests = {p["id"] for _, p in _entries(theirs, "processing")
-                 if p.get("legal_basis") == LEGITIMATE_INTEREST and ids.count(p["id"]) == 1}
-    for index, label in _entries(ours, "processing"):
-        if label.get("id") in interests and not label.get("legitimate_interest"):
-            add(("processing", index, "legitimate_interest"),
-                f"required field is missing; {label['id']!r} rests on legitimate interest (eu-gdpr:A6-1-f) "
-                f"in {default.shown}, so state the interest pursued in this language too")
     return problems
+
+
+# --- labels that facts make necessary, in every language ------------------------------------
+
+
+def bases_of(purpose: dict[str, Any]) -> list[str]:
+    """A purpose's legal bases as written: one term or a list."""
+    value = purpose.get("legal_basis")
+    return [value] if isinstance(value, str) else [v for _, v in _strings(value)]
+
+
+def _decides(purpose: dict[str, Any], policy: dict[str, Any]) -> bool:
+    own = purpose.get("automated_decisions")
+    return isinstance(own, dict) or own is True or (own is None and policy.get("automated_decisions") is True)
+
+
+def check_labels(default: Source, translations: list[Source]) -> list[Problem]:
+    """Texts a fact makes necessary (the interest behind a legitimate-interest basis, the logic of
+    automated decisions, the statement on children): one problem per missing text, at the
+    default-language file when it lacks the text (naming every language that lacks it), else at
+    each translation that lacks it."""
+    theirs = default.meta or {}
+    problems: list[Problem] = []
+    ids = [k for _, k in _keys(theirs, "processing")]
+    needed: list[tuple[tuple[str, ...], str, str]] = []  # (loc in a file, what, why)
+    for _, purpose in _entries(theirs, "processing"):
+        pid = purpose.get("id")
+        if not isinstance(pid, str) or ids.count(pid) != 1:
+            continue  # ids written twice are reported elsewhere; matching labels to them would only add noise
+        if LEGITIMATE_INTEREST in bases_of(purpose):
+            needed.append((("processing", pid, "legitimate_interest"), "the interest pursued",
+                           f"GDPR Art. 13(1)(d): {pid!r} rests on legitimate interest (eu-gdpr:A6-1-f)"))
+        if _decides(purpose, theirs):
+            needed.append((("processing", pid, "automated_decisions"), "{logic: …, consequences: …}",
+                           f"GDPR Art. 13(2)(f): automated decisions are made for {pid!r}, so explain the logic "
+                           "and what they mean for the person"))
+    for where, what, why in needed:
+        problems += _missing_label(default, translations, where, what, why)
+    return problems
+
+
+def _label_at(meta: dict[str, Any], where: tuple[str, ...]) -> object:
+    """The label, None when the entry lacks it, _ABSENT when there is no such entry (reported as a
+    missing entry by `check_translation`)."""
+    _, pid, key = where
+    entry = next((item for _, item in _entries(meta, "processing") if item.get("id") == pid), None)
+    return entry.get(key) if entry is not None else _ABSENT
+
+
+def _loc(meta: dict[str, Any], where: tuple[str, ...]) -> Loc:
+    index = next((i for i, item in _entries(meta, "processing") if item.get("id") == where[1]), 0)
+    return ("processing", index, where[2])
+
+
+def _missing_label(default: Source, translations: list[Source], where: tuple[str, ...], what: str, why: str) -> list[Problem]:
+    def lacks(source: Source) -> bool:
+        value = _label_at(source.meta or {}, where)
+        return value is not _ABSENT and (not isinstance(value, (str, dict)) or not value)
+
+    missing = [s for s in (default, *translations) if lacks(s)]
+    if not missing:
+        return []
+    loc_default = _loc(default.meta or {}, where)
+    if default in missing:
+        others = [s.shown for s in missing if s is not default]
+        also = f" (also missing in {', '.join(others)})" if others else ""
+        return [Problem(default.shown, default.line_of(loc_default), field_path(loc_default),
+                        f"required field is missing; {why}: state {what}{also}")]
+    return [Problem(s.shown, s.line_of(_loc(s.meta or {}, where)), field_path(_loc(s.meta or {}, where)),
+                    f"required field is missing; {why} in {default.shown}, so state {what} in this language too")
+            for s in missing]

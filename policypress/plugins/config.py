@@ -74,6 +74,9 @@ class PolicyConfig(Config):
     # The policy every page links to with <link rel="privacy-policy">.
     privacy_policy = c.Type(str, default="privacy")
 
+    # The data subject's rights every policy states unless it lists its own `rights`.
+    rights = c.ListOfItems(c.Type(str), default=[])
+
     consent = c.SubConfig(ConsentConfig)
 
 
@@ -94,4 +97,5 @@ def site_info(config: PolicyConfig) -> SiteInfo:
         authority=Authority(authority.term, authority.name or authority.term, authority.url,
                             _address(authority.address)) if authority.term else None,
         privacy_policy=config.privacy_policy,
+        rights=tuple(config.rights),
     )
