@@ -37,15 +37,18 @@ def recipient_abroad_without_transfer(meta: Meta) -> None:
 
 CASES: dict[str, tuple[Callable[[Meta], None], str]] = {
     "retention": (lambda m: purpose(m, "orders").pop("retention"),
-                  f"{SV}:13: processing[0].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept for "
-                  "each purpose (orders); expected retention: {duration: P2Y, after: …}"),
+                  f"{SV}:13: processing[0].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or "
+                  "the criteria for each purpose (orders); expected retention: {duration: P2Y, after: …}, {after: …} "
+                  "or {statute: …}"),
     "requirement": (lambda m: purpose(m, "fraud").pop("requirement"),
                     f"{SV}:34: processing[2].requirement: missing: GDPR Art. 13(2)(e) requires whether providing the data is "
                     "required for each purpose (fraud); expected requirement: one of statutory, contractual, "
                     "contract-prerequisite, voluntary"),
+    # Asked once for the policy, not once per purpose.
     "automated decisions": (lambda m: purpose(m, "newsletter").pop("automated_decisions"),
-                            f"{SV}:24: processing[1].automated_decisions: missing: GDPR Art. 13(2)(f) requires whether "
-                            "automated decisions are made for each purpose (newsletter); expected automated_decisions: true or false"),
+                            f"{SV}: automated_decisions: missing: GDPR Art. 13(2)(f) requires whether automated decisions "
+                            "are made; expected automated_decisions: false for the whole policy (a purpose that makes them "
+                            "says automated_decisions: {logic: …, consequences: …})"),
     "sources": (lambda m: purpose(m, "orders").pop("sources"),
                 f"{SV}:13: processing[0].sources: missing: GDPR Art. 14(2)(f) requires where the data comes from for each "
                 "purpose (orders); expected sources: [dpv:DataSubjectDataSource, …]"),
@@ -127,8 +130,8 @@ def test_site_wide_items(draft: FixtureSite, change: dict[str, Any], message: st
 def test_legitimate_interest_must_be_stated_per_art_13_1_d(draft: FixtureSite) -> None:
     draft.replace("privacy/index.sv.md", "    legitimate_interest: Att skydda kunderna.\n", "")
     assert draft.problems(FIXTURE_INFO) == [
-        f"{SV}:34: processing[2].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): the legal basis is "
-        "legitimate interest (eu-gdpr:A6-1-f), so state the interest pursued"
+        f"{SV}:34: processing[2].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): 'fraud' rests on "
+        "legitimate interest (eu-gdpr:A6-1-f): state the interest pursued"
     ]
 
 

@@ -178,7 +178,7 @@ CASES = [
          f"{SV}:2: summary: required field is missing; expected what changed in this version, in this language"),
     case("missing_required_field_in_register_entry", SV_FILE, "    legal_basis: eu-gdpr:A6-1-b\n", "",
          f"{SV}:13: processing[0].legal_basis: required field is missing; "
-         "expected a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b"),
+         "expected a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b, or a list of them"),
     case("empty_required_field", SV_FILE, "title: Integritetspolicy", 'title: ""',
          f"{SV}:3: title: expected text, found empty text"),
     case("required_field_without_value", EN_FILE, "summary: The newsletter has a row of its own.", "summary:",
@@ -189,7 +189,8 @@ CASES = [
     case("wrong_type_number_for_text", EN_FILE, "title: Privacy policy", "title: 2026",
          f"{EN}:3: title: expected text, found number 2026; put it in quotes to make it text"),
     case("wrong_type_text_for_boolean", SV_FILE, "    automated_decisions: false", "    automated_decisions: yes",
-         f"{SV}:21: processing[0].automated_decisions: expected true or false, found text 'yes'"),
+         f"{SV}:21: processing[0].automated_decisions: expected true or false, or {{logic: …, consequences: …}} when "
+         "automated decisions are made, found text 'yes'"),
     case("invalid_date", SV_FILE, "effective: 2026-03-01", "effective: 2026-02-30",
          f"{SV}:5: effective: expected a date written YYYY-MM-DD, e.g. 2026-03-01, found text '2026-02-30'; "
          "there is no such day (day is out of range for month)"),
@@ -216,11 +217,12 @@ CASES = [
     case("unknown_key_suggests_nearest", SV_FILE, "summary:", "sumary:",
          f"{SV}:2: summary: required field is missing; expected what changed in this version, in this language",
          f"{SV}:6: sumary: unknown key 'sumary'; did you mean 'summary'? expected one of: policy, title, "
-         "version, summary, effective, rights, personal_data, processing, recipients, transfers, cookies"),
+         "version, summary, effective, rights, personal_data, processing, recipients, transfers, cookies, "
+         "automated_decisions, sources, processor_activities, children"),
     case("unknown_key_inside_register_entry", SV_FILE, "    retention: {duration: P3Y", "    retension: {duration: P3Y",
          f"{SV}:18: processing[0].retension: unknown key 'retension'; did you mean 'retention'? expected one of: "
-         "id, purpose, legal_basis, data, subjects, sources, recipients, retention, requirement, automated_decisions, "
-         "name, description, legitimate_interest, retention_note"),
+         "id, purpose, legal_basis, special_category_condition, data, subjects, sources, recipients, retention, "
+         "requirement, automated_decisions, profiling, name, description, legitimate_interest, retention_note"),
     case("misspelt_policy_key_is_not_silently_a_plain_page", SV_FILE, "policy: privacy", "polcy: privacy",
          f"{EN}: policy 'privacy' has no sv text: {SV} exists but has no 'policy: privacy' line; expected it there",
          f"{SV}:2: polcy: unknown key 'polcy'; did you mean 'policy'? this page has policy fields but no "
@@ -266,10 +268,10 @@ CASES = [
          f"{SV}:17: processing[0].recipients[0]: expected the id of an entry of recipients (post), found 'posten'; "
          "did you mean 'post'?"),
     case("legitimate_interest_must_be_stated", SV_FILE, "    legitimate_interest: Att skydda kunderna.\n", "",
-         f"{SV}:34: processing[2].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): the legal basis "
-         "is legitimate interest (eu-gdpr:A6-1-f), so state the interest pursued"),
+         f"{SV}:34: processing[2].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): 'fraud' rests "
+         "on legitimate interest (eu-gdpr:A6-1-f): state the interest pursued"),
     case("transfer_inside_the_eea_is_not_a_transfer", SV_FILE, "    country: US", "    country: DE",
-         f"{SV}:52: transfers[0].country: expected a country outside the EU/EEA, found 'DE'; "
+         f"{SV}:52: transfers[0].country: expected countries outside the EU/EEA, found 'DE'; "
          "transfers within the EU/EEA need no safeguard, so remove this entry"),
     case("unknown_country_code", SV_FILE, "    country: US", "    country: us",
          f"{SV}:52: transfers[0].country: expected a two-letter ISO 3166 country code in capitals, e.g. SE or US, "
@@ -278,8 +280,9 @@ CASES = [
          f"{SV}:18: processing[0].retention.duration: expected an ISO 8601 duration such as P2Y (2 years), "
          "P6M (6 months), P30D (30 days) or PT12H (12 hours), found text '3 years'"),
     case("retention_needs_duration_or_event", SV_FILE, "retention: {duration: P3Y, after: purchase}", "retention: {}",
-         f"{SV}:18: processing[0].retention: expected 'duration' (e.g. P2Y), 'after' (e.g. end-of-contract) or both, "
-         "found a mapping (key: value pairs)"),
+         f"{SV}:18: processing[0].retention: expected one of: {{duration: P2Y, after: end-of-contract}}, "
+         "{after: end-of-contract} (kept until then), {statute: \"Bokföringslagen (1999:1078)\"} (as long as that law "
+         "requires) or {duration: P7Y, after: end-of-financial-year, statute: …}, found a mapping (key: value pairs)"),
     Case("policy_fields_on_a_page_without_policy", [Write("about.sv.md", '---\ntitle: Om oss\nversion: "1.0"\n---\nText.\n')],
          ["docs/about.sv.md:3: policy: this page has policy fields but no 'policy: <id>' line, so it is not checked "
           "or versioned; expected 'policy: <id>' on a policy page"]),

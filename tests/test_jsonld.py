@@ -92,7 +92,7 @@ def expected_facts(revision) -> dict[str, dict[str, set[str]]]:
     register = revision.register
     return {
         p.id: {
-            "basis": {expand(p.legal_basis)},
+            "basis": {expand(b) for b in (*p.legal_basis, *(p.special_category_condition or ()))},
             "data": {expand(t) for c in p.data for t in register.category(c).terms},
             # Compared as RDF reads it (rdflib normalises P13M to P1Y1M, the same duration).
             "duration": {str(rdflib.Literal(str(p.retention.duration), datatype=rdflib.XSD.duration))}

@@ -29,20 +29,20 @@ def test_minimal_policy_model(minimal: FixtureSite) -> None:
 def test_facts_come_once_and_labels_per_language(minimal: FixtureSite) -> None:
     register = minimal.load().site.policies["privacy"].living.register
     orders = register.purpose("orders")
-    assert orders.legal_basis == "eu-gdpr:A6-1-b"
+    assert orders.legal_basis == ("eu-gdpr:A6-1-b",)  # one term, read as a list of one
     assert orders.retention is not None and orders.retention.after == "purchase"
     assert orders.retention.duration == Duration("P3Y", years=3)
     assert {lang: text.name for lang, text in orders.text.items()} == {"sv": "Beställningar", "en": "Orders"}
     assert register.purpose("fraud").text["en"].legitimate_interest == "Protecting customers."
     assert [p.id for p in register.consent_purposes] == ["newsletter"]
     assert [c.name for c in register.cookies_for("newsletter")] == ["news_seen"]
-    assert register.transfers_to("post")[0].safeguard == "eu-gdpr:A46-2-c"
+    assert register.transfers_to("post")[0].safeguard == ("eu-gdpr:A46-2-c",)
     assert register.cookies[0].text["en"].description == "Remembers that you saw the offer."
 
 
 def test_country_code_no_stays_norway(minimal: FixtureSite) -> None:
     # YAML 1.1 would read NO as false; our loader keeps only true/false as booleans.
-    assert minimal.load().site.policies["privacy"].living.register.recipient("post").country == "NO"
+    assert minimal.load().site.policies["privacy"].living.register.recipient("post").country == ("NO",)
 
 
 def test_sources_are_known_by_file(minimal: FixtureSite) -> None:
@@ -56,7 +56,14 @@ def test_example_site_is_valid_and_complete() -> None:
     result = load_site(ROOT / "docs", ["sv", "en"], "sv", root=ROOT)
     assert result.problems == []
     privacy = result.site.policies["privacy"].living.register
-    assert {p.legal_basis for p in privacy.processing} >= {"eu-gdpr:A6-1-a", "eu-gdpr:A6-1-b", "eu-gdpr:A6-1-c", "eu-gdpr:A6-1-f"}
+    assert {b for p in privacy.processing for b in p.legal_basis} >= {"eu-gdpr:A6-1-a", "eu-gdpr:A6-1-b", "eu-gdpr:A6-1-c", "eu-gdpr:A6-1-f"}
+    # The current text uses the new forms: several bases, a statute, named sources, processor work.
+    assert privacy.purpose("support").legal_basis == ("eu-gdpr:A6-1-b", "eu-gdpr:A6-1-f")
+    bookkeeping = privacy.purpose("bookkeeping").retention
+    assert bookkeeping is not None and bookkeeping.statute == "bokföringslagen (1999:1078)"
+    assert {s.id for s in privacy.sources} <= set(privacy.purpose("orders").sources)
+    assert [a.id for a in privacy.processor_activities] == ["office-coffee"]
+    assert privacy.automated_decisions is False
     assert privacy.transfers and all(t.safeguard for t in privacy.transfers)
     cookies = result.site.policies["cookies"].living.register
     assert [p.id for p in cookies.consent_purposes] == ["statistics", "video"]

@@ -90,6 +90,9 @@ def visible(element: HtmlElement, dropped: str | None) -> str:
     hidden = f".//*[contains(@class, '{HIDDEN}')]" + (f" | .//{dropped}" if dropped else "")
     for node in copy.xpath(hidden):
         node.drop_tree()
+    # Table cells and blocks end a word even where the markup has no space between them.
+    for node in copy.iter("td", "th", "li", "p", "tr"):
+        node.tail = " " + (node.tail or "")
     return copy.text_content()
 
 

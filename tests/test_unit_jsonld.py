@@ -126,16 +126,20 @@ def each(described: list[Described], language: str) -> Iterator[Described]:
 def test_every_purpose_is_a_process_with_its_legal_basis_data_and_retention(described: list[Described], language: str) -> None:
     for page in each(described, language):
         register, graph = page.revision.register, page.graph
-        assert len(set(graph.subjects(RDF.type, DPV.Process))) == len(register.processing)
+        processes = len(register.processing) + len(register.processor_activities)
+        assert len(set(graph.subjects(RDF.type, DPV.Process))) == processes
+        named = {s.id: page.named(s.text[language].name, expand(s.kind)) for s in register.sources}
         for purpose in register.processing:
             text = purpose.text[language]
             process = page.named(text.name, DPV.Process)
             assert (process, SCHEMA.description, rdflib.Literal(text.description, lang=language)) in graph
             assert objects(graph, process, DPV.hasPurpose) == {expand(term) for term in purpose.purpose}
             bases = objects(graph, process, DPV.hasLegalBasis)
-            assert {b for b in bases if isinstance(b, rdflib.URIRef)} == {expand(purpose.legal_basis)}
+            # Every Art. 6(1) basis, and the Art. 9(2) condition where special-category data is processed.
+            assert {b for b in bases if isinstance(b, rdflib.URIRef)} == {
+                expand(term) for term in (*purpose.legal_basis, *(purpose.special_category_condition or ()))}
             interests = {b for b in bases if (b, RDF.type, DPV.LegitimateInterestOfController) in graph}
-            if purpose.legal_basis == vocab.LEGITIMATE_INTEREST:
+            if vocab.LEGITIMATE_INTEREST in purpose.legal_basis:
                 assert [objects(graph, b, SCHEMA.description) for b in interests] == [
                     {rdflib.Literal(text.legitimate_interest, lang=language)}]
             else:
@@ -143,9 +147,17 @@ def test_every_purpose_is_a_process_with_its_legal_basis_data_and_retention(desc
             assert objects(graph, process, DPV.hasPersonalData) == {
                 expand(term) for category in purpose.data for term in register.category(category).terms}
             assert objects(graph, process, DPV.hasDataSubject) == {expand(term) for term in purpose.subjects}
-            assert objects(graph, process, DPV.hasDataSource) == {expand(term) for term in purpose.sources}
+            # Named sources are nodes of their own; DPV's classes are referred to as they are.
+            assert objects(graph, process, DPV.hasDataSource) == {
+                named[s] if s in named else expand(s) for s in purpose.sources}
             automated = (process, DPV.hasProcessing, DPV.AutomatedDecisionMaking) in graph
-            assert automated == bool(purpose.automated_decisions)
+            assert automated == bool(register.decides_automatically(purpose))
+            assert ((process, DPV.hasProcessing, DPV.Profiling) in graph) == bool(purpose.profiling)
+        for activity in register.processor_activities:
+            # Work done for customers: the company is their processor, not the controller.
+            process = page.named(activity.text[language].name, DPV.Process)
+            assert objects(graph, process, DPV.hasDataController) == set()
+            assert len(objects(graph, process, DPV.hasDataProcessor)) == 1
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -177,10 +189,11 @@ def test_recipients_transfers_and_cookies_of_each_process(described: list[Descri
             assert objects(graph, process, DPV.hasRecipient) == recipients
             for r in purpose.recipients:
                 node = page.named(register.recipient(r).text[language].name, expand(register.recipient(r).kind))
-                assert objects(graph, node, DPV.hasCountry) == {expand(f"loc:{register.recipient(r).country}")}
-            transfers = {(next(iter(objects(graph, t, DPV.hasThirdCountry))), next(iter(objects(graph, t, DPV.hasLegalBasis))))
+                country = register.recipient(r).country
+                assert objects(graph, node, DPV.hasCountry) == {expand(f"loc:{code}") for code in country}
+            transfers = {(frozenset(objects(graph, t, DPV.hasThirdCountry)), frozenset(objects(graph, t, DPV.hasLegalBasis)))
                          for t in objects(graph, process, DPV.hasProcess)}
-            assert transfers == {(expand(f"loc:{t.country}"), expand(t.safeguard))
+            assert transfers == {(frozenset(expand(f"loc:{c}") for c in t.country), frozenset(map(expand, t.safeguard)))
                                  for r in purpose.recipients for t in register.transfers_to(r)}
             cookies = objects(graph, process, DPV.isImplementedUsingTechnology)
             assert all((c, RDF.type, TECH.Cookie) in graph for c in cookies)
@@ -232,7 +245,8 @@ def test_the_controller_dpo_and_authority_are_those_of_mkdocs_yml(described: lis
         authority = expand(info.authority.term)
         assert objects(graph, authority, SCHEMA.name) == {rdflib.Literal(info.authority.name)}
         assert objects(graph, authority, SCHEMA.url) == {rdflib.Literal(info.authority.url)}
-        for process in graph.subjects(RDF.type, DPV.Process):
+        processor_work = set(graph.subjects(DPV.hasDataProcessor, controller))
+        for process in set(graph.subjects(RDF.type, DPV.Process)) - processor_work:
             assert objects(graph, process, DPV.hasDataController) == {controller}
 
 
@@ -260,7 +274,8 @@ def test_every_language_describes_the_same_graph_apart_from_labels(described: li
 def test_each_revision_describes_its_own_processing(described: list[Described]) -> None:
     for page in described:
         names = {str(n) for p in page.graph.subjects(RDF.type, DPV.Process) for n in page.graph.objects(p, SCHEMA.name)}
-        assert names == {p.text[page.language].name for p in page.revision.register.processing}
+        register = page.revision.register
+        assert names == {p.text[page.language].name for p in (*register.processing, *register.processor_activities)}
     versions = {(p.policy.id, frozenset(q.id for q in p.revision.register.processing)) for p in described}
     assert len(versions) > len({p.policy.id for p in described}), "the example's purposes change between revisions"
 
@@ -286,7 +301,9 @@ def test_without_site_info_there_is_no_controller(example_model: Site) -> None:
     assert set(graph.objects(None, SCHEMA.publisher)) == set()
     # A draft (no publication) has no dates.
     assert set(graph.objects(None, SCHEMA.datePublished)) == set(graph.objects(None, SCHEMA.dateModified)) == set()
-    assert len(set(graph.subjects(RDF.type, DPV.Process))) == len(revision.register.processing)
+    assert len(set(graph.subjects(RDF.type, DPV.Process))) == len(revision.register.processing) + len(
+        revision.register.processor_activities)
+    assert set(graph.objects(None, DPV.hasDataProcessor)) == set()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -302,9 +319,10 @@ def test_the_site_wide_document_lists_what_is_in_force(example_model: Site, lang
     for revision, url, _ in described_:
         about = objects(graph, rdflib.URIRef(url), SCHEMA.about)
         assert {str(next(iter(objects(graph, p, SCHEMA.name)))) for p in about} == {
-            p.text[language].name for p in revision.register.processing}
+            p.text[language].name for p in (*revision.register.processing, *revision.register.processor_activities)}
         assert objects(graph, rdflib.URIRef(url), SCHEMA.version) == {rdflib.Literal(str(revision.version))}
-    assert len(set(graph.subjects(RDF.type, DPV.Process))) == sum(len(r.register.processing) for r, _, _ in described_)
+    assert len(set(graph.subjects(RDF.type, DPV.Process))) == sum(
+        len(r.register.processing) + len(r.register.processor_activities) for r, _, _ in described_)
 
 
 # --- JSON inside <script> -------------------------------------------------------------------------
@@ -358,4 +376,4 @@ def test_hostile_labels_stay_inside_the_page_s_json_ld(example_model: Site) -> N
     assert embedded(encoded) == [("script", encoded)]
     assert json.loads(encoded) == page.document
     assert {str(n) for p in page.graph.subjects(RDF.type, DPV.Process) for n in page.graph.objects(p, SCHEMA.name)} == {
-        p.text["en"].name for p in processing}
+        p.text["en"].name for p in (*processing, *register.processor_activities)}
