@@ -78,7 +78,8 @@ def _special_and_sources(register: Register, index: int, purpose: Purpose, sourc
                                 f"({', '.join(special)}) in {purpose.id!r}; expected special_category_condition: "
                                 f"one of {', '.join(vocab.SPECIAL_CATEGORY_CONDITIONS)}"))
     named = {s.id for s in register.sources}
-    others = [s for s in purpose.sources if s not in named and s not in (vocab.DATA_SUBJECT_SOURCE, vocab.CONTROLLER_SOURCE)]
+    # DPV classes other than "from the person" and "made by us" (an unknown id is reported as a reference).
+    others = [s for s in purpose.sources if ":" in s and s not in (vocab.DATA_SUBJECT_SOURCE, vocab.CONTROLLER_SOURCE)]
     if others and not any(s in named for s in purpose.sources):
         loc = ("processing", index, "sources")
         problems.append(Problem(source.shown, source.line_of(loc), field_path(loc),

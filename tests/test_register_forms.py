@@ -1,0 +1,327 @@
+"""The register forms real policies need (issue 11): each new key read into the model, each
+new check, and their JSON-LD. Every case edits the minimal fixture (without its released
+revision, so the living text may change) and reads it back through `load_site`."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import rdflib
+from pyld import jsonld as pyld
+
+from conftest import FIXTURE_INFO, FixtureSite
+from policypress.core import jsonld
+from policypress.core.model import Organisation, Register
+
+SV, EN = "privacy/index.sv.md", "privacy/index.en.md"
+SV_SHOWN, EN_SHOWN = f"docs/{SV}", f"docs/{EN}"
+Meta = dict[str, Any]
+
+
+@pytest.fixture
+def draft(minimal: FixtureSite) -> FixtureSite:
+    minimal.unrelease()
+    return minimal
+
+
+def purpose(meta: Meta, pid: str) -> Meta:
+    return next(p for p in meta["processing"] if p["id"] == pid)
+
+
+def register(site: FixtureSite) -> Register:
+    result = site.load(FIXTURE_INFO)
+    assert result.problems == [], result.problems
+    return result.site.policies["privacy"].living.register
+
+
+def without_line(problem: str) -> str:
+    return re.sub(r"^([^:]+):\d+:", r"\1:", problem)
+
+
+def problems(site: FixtureSite, info=FIXTURE_INFO) -> list[str]:
+    return [without_line(p) for p in site.problems(info)]
+
+
+# --- each new key, read into the model ----------------------------------------------------------
+
+def several_bases(meta: Meta) -> None:
+    purpose(meta, "orders")["legal_basis"] = ["eu-gdpr:A6-1-b", "eu-gdpr:A6-1-c"]
+
+
+def retention_until(meta: Meta) -> None:
+    purpose(meta, "orders")["retention"] = {"after": "end-of-contract"}
+
+
+def retention_by_statute(meta: Meta) -> None:
+    purpose(meta, "orders")["retention"] = {"duration": "P7Y", "after": "end-of-financial-year",
+                                            "statute": "Bokföringslagen (1999:1078)"}
+
+
+def statute_alone(meta: Meta) -> None:
+    purpose(meta, "orders")["retention"] = {"statute": "Bokföringslagen (1999:1078)"}
+
+
+def region_and_list(meta: Meta) -> None:
+    meta["recipients"][0]["country"] = "worldwide"
+    meta["transfers"] = [{"country": ["US", "IN"], "safeguard": ["eu-gdpr:A46-2-c", "eu-gdpr:A49-1-g"]},
+                         {"country": "third-countries", "safeguard": "eu-gdpr:A49-1-f"}]
+
+
+KEYS: dict[str, tuple[Callable[[Meta], None], Callable[[Register], object], object]] = {
+    "several legal bases": (several_bases, lambda r: r.purpose("orders").legal_basis, ("eu-gdpr:A6-1-b", "eu-gdpr:A6-1-c")),
+    "one legal basis, the old form": (lambda m: None, lambda r: r.purpose("orders").legal_basis, ("eu-gdpr:A6-1-b",)),
+    "retention until an event": (retention_until, lambda r: (r.purpose("orders").retention.after,
+                                                             r.purpose("orders").retention.duration), ("end-of-contract", None)),
+    "retention with its statute": (retention_by_statute, lambda r: r.purpose("orders").retention.statute,
+                                   "Bokföringslagen (1999:1078)"),
+    "a statute alone": (statute_alone, lambda r: (r.purpose("orders").retention.statute, r.purpose("orders").retention.after),
+                        ("Bokföringslagen (1999:1078)", None)),
+    "profiling": (lambda m: purpose(m, "orders").update(profiling=True), lambda r: r.purpose("orders").profiling, True),
+    "automated decisions once for the policy": (
+        lambda m: [p.pop("automated_decisions") for p in m["processing"]] and m.update(automated_decisions=False),
+        lambda r: [r.decides_automatically(p) for p in r.processing], [False, False, False]),
+    "a region and a list of countries, a transfer for every recipient there": (
+        region_and_list, lambda r: (r.recipient("post").country, [(t.recipient, t.country, t.safeguard) for t in r.transfers],
+                                    len(r.transfers_to("post"))),
+        (("worldwide",), [(None, ("US", "IN"), ("eu-gdpr:A46-2-c", "eu-gdpr:A49-1-g")),
+                          (None, ("third-countries",), ("eu-gdpr:A49-1-f",))], 2)),
+}
+
+
+@pytest.mark.parametrize("case", list(KEYS))
+def test_each_new_key_is_read_into_the_model(draft: FixtureSite, case: str) -> None:
+    edit, read, expected = KEYS[case]
+    draft.edit_meta(SV, edit)
+    assert read(register(draft)) == expected
+
+
+def add_named_source(meta: Meta, english: Meta) -> None:
+    meta["sources"] = [{"id": "spar", "kind": "dpv:PublicDataSource", "name": "SPAR", "description": "Adressregistret."}]
+    english["sources"] = [{"id": "spar", "name": "SPAR", "description": "The address register."}]
+    purpose(meta, "orders")["sources"] = ["dpv:DataSubjectDataSource", "spar"]
+
+
+def test_named_sources_processor_activities_and_children_in_both_languages(draft: FixtureSite) -> None:
+    english: Meta = {}
+    draft.edit_meta(EN, lambda m: english.update(m))
+
+    def sv(meta: Meta) -> None:
+        add_named_source(meta, english)
+        meta["processor_activities"] = [{"id": "hosting", "name": "Webbhotell", "description": "För kundernas räkning."}]
+        english["processor_activities"] = [{"id": "hosting", "name": "Web hosting", "description": "For our customers."}]
+        meta["children"] = "Vi vänder oss inte till barn."
+        english["children"] = "We do not address children."
+
+    draft.edit_meta(SV, sv)
+    draft.edit_meta(EN, lambda m: m.update(english))
+    reg = register(draft)
+    assert reg.purpose("orders").sources == ["dpv:DataSubjectDataSource", "spar"]
+    assert [(s.id, s.kind, s.text["sv"].name, s.text["en"].description) for s in reg.sources] == [
+        ("spar", "dpv:PublicDataSource", "SPAR", "The address register.")]
+    assert [(a.id, a.text["sv"].name, a.text["en"].name) for a in reg.processor_activities] == [
+        ("hosting", "Webbhotell", "Web hosting")]
+    assert dict(reg.children) == {"sv": "Vi vänder oss inte till barn.", "en": "We do not address children."}
+
+
+def test_automated_decisions_with_their_logic_in_every_language(draft: FixtureSite) -> None:
+    decision = {"logic": "Poäng utifrån betalhistorik.", "consequences": "Du kan få betala i förskott."}
+    draft.edit_meta(SV, lambda m: purpose(m, "fraud").update(automated_decisions=decision))
+    draft.edit_meta(EN, lambda m: purpose(m, "fraud").update(
+        automated_decisions={"logic": "A score from payment history.", "consequences": "You may have to pay in advance."}))
+    fraud = register(draft).purpose("fraud")
+    assert fraud.automated_decisions is True
+    assert fraud.text["sv"].automated_decisions.logic == decision["logic"]
+    assert fraud.text["en"].automated_decisions.consequences == "You may have to pay in advance."
+
+
+def test_site_wide_rights_are_used_where_a_policy_lists_none(draft: FixtureSite) -> None:
+    rights: list[str] = []
+    draft.edit_meta(SV, lambda m: rights.extend(m.pop("rights")))
+    info = dataclasses.replace(FIXTURE_INFO, rights=tuple(rights))
+    result = draft.load(info)
+    assert result.problems == []
+    assert result.site.policies["privacy"].living.register.rights == tuple(rights)
+    assert [without_line(p) for p in draft.problems(dataclasses.replace(info, rights=("eu-gdpr:A51",) + tuple(rights)))][0] == (
+        "mkdocs.yml: plugins.policypress.rights[0]: expected a GDPR data-subject right, one of: "
+        "eu-gdpr:A15, eu-gdpr:A16, eu-gdpr:A17, eu-gdpr:A18, eu-gdpr:A20, eu-gdpr:A21, eu-gdpr:A22, eu-gdpr:A7-3, "
+        "eu-gdpr:A77, found 'eu-gdpr:A51'; did you mean 'eu-gdpr:A21'?")
+
+
+# --- each new check -----------------------------------------------------------------------------
+
+CHECKS: dict[str, tuple[Callable[[Meta], None], list[str]]] = {
+    "Art. 9: special-category data needs a condition": (
+        lambda m: m["personal_data"][0]["terms"].append("pd:Health"),
+        [f"{SV_SHOWN}: processing[0].special_category_condition: missing: GDPR Art. 9(2) requires a condition for "
+         "special-category data (pd:Health) in 'orders'; expected special_category_condition: one of "
+         "eu-gdpr:A9-2-a, eu-gdpr:A9-2-b, eu-gdpr:A9-2-c, eu-gdpr:A9-2-d, eu-gdpr:A9-2-e, eu-gdpr:A9-2-f, "
+         "eu-gdpr:A9-2-g, eu-gdpr:A9-2-h, eu-gdpr:A9-2-i, eu-gdpr:A9-2-j",
+         # every purpose using the category
+         f"{SV_SHOWN}: processing[1].special_category_condition: missing: GDPR Art. 9(2) requires a condition for "
+         "special-category data (pd:Health) in 'newsletter'; expected special_category_condition: one of "
+         "eu-gdpr:A9-2-a, eu-gdpr:A9-2-b, eu-gdpr:A9-2-c, eu-gdpr:A9-2-d, eu-gdpr:A9-2-e, eu-gdpr:A9-2-f, "
+         "eu-gdpr:A9-2-g, eu-gdpr:A9-2-h, eu-gdpr:A9-2-i, eu-gdpr:A9-2-j",
+         f"{SV_SHOWN}: processing[2].special_category_condition: missing: GDPR Art. 9(2) requires a condition for "
+         "special-category data (pd:Health) in 'fraud'; expected special_category_condition: one of "
+         "eu-gdpr:A9-2-a, eu-gdpr:A9-2-b, eu-gdpr:A9-2-c, eu-gdpr:A9-2-d, eu-gdpr:A9-2-e, eu-gdpr:A9-2-f, "
+         "eu-gdpr:A9-2-g, eu-gdpr:A9-2-h, eu-gdpr:A9-2-i, eu-gdpr:A9-2-j"]),
+    "Art. 9: a condition given is enough": (
+        lambda m: (m["personal_data"][0]["terms"].append("pd:Health"),
+                   [p.update(special_category_condition="eu-gdpr:A9-2-a") for p in m["processing"]]), []),
+    "Art. 8: data about children needs the children statement": (
+        lambda m: purpose(m, "orders").update(subjects=["dpv:Child"]),
+        [f"{SV_SHOWN}: children: missing: GDPR Art. 8 requires how consent and data are handled for children, as a "
+         "purpose concerns them; expected children: the policy's statement on children's data"]),
+    "Art. 14: data from others needs its source named": (
+        lambda m: purpose(m, "orders").update(sources=["dpv:DataSubjectDataSource", "dpv:ThirdPartyDataSource"]),
+        [f"{SV_SHOWN}: processing[0].sources: missing: GDPR Art. 14(2)(f) requires naming where data not collected "
+         "from the person comes from (dpv:ThirdPartyDataSource in 'orders'); expected the id of an entry of sources, "
+         "e.g. sources: [{id: spar, kind: dpv:PublicDataSource, name: …}]"]),
+    "Art. 14: any DPV data source class is accepted, NonPublicDataSource too": (
+        lambda m: purpose(m, "orders").update(sources=["dpv:DataSubjectDataSource", "dpv:NonPublicDataSource"]),
+        [f"{SV_SHOWN}: processing[0].sources: missing: GDPR Art. 14(2)(f) requires naming where data not collected "
+         "from the person comes from (dpv:NonPublicDataSource in 'orders'); expected the id of an entry of sources, "
+         "e.g. sources: [{id: spar, kind: dpv:PublicDataSource, name: …}]"]),
+    "a named source must exist": (
+        lambda m: purpose(m, "orders").update(sources=["spar"]),
+        [f"{SV_SHOWN}: processing[0].sources[0]: expected the id of an entry of sources (there are none yet: add a "
+         "sources entry), found 'spar'"]),
+    "the automated-decisions question is asked once": (
+        lambda m: [p.pop("automated_decisions") for p in m["processing"]],
+        [f"{SV_SHOWN}: automated_decisions: missing: GDPR Art. 13(2)(f) requires whether automated decisions are made; "
+         "expected automated_decisions: false for the whole policy (a purpose that makes them says automated_decisions: "
+         "{logic: …, consequences: …})"]),
+    "decisions said to be made need their logic": (
+        lambda m: purpose(m, "fraud").update(automated_decisions=True),
+        [f"{SV_SHOWN}: processing[2].automated_decisions: required field is missing; GDPR Art. 13(2)(f): automated "
+         "decisions are made for 'fraud', so explain the logic and what they mean for the person: state "
+         f"{{logic: …, consequences: …}} (also missing in {EN_SHOWN})"]),
+    "a pseudo-territory is not a country": (
+        lambda m: m["recipients"][0].update(country="EU"),
+        [f"{SV_SHOWN}: recipients[0].country: expected a two-letter ISO 3166 country code in capitals, e.g. SE or US, "
+         "found text 'EU'; 'EU' is not a country; for several countries use a region (EEA, third-countries, worldwide) "
+         "or a list of codes"]),
+    "a transfer to the EEA is no transfer": (
+        lambda m: m["transfers"][0].update(country=["US", "EEA"]),
+        [f"{SV_SHOWN}: transfers[0].country: expected countries outside the EU/EEA, found 'EEA'; transfers within "
+         "the EU/EEA need no safeguard, so remove them"]),
+    "processor activities ask for no Art. 13 items": (
+        lambda m: m.update(processor_activities=[{"id": "hosting", "name": "Webbhotell", "description": "Åt kunder."}]),
+        [f"{EN_SHOWN}: processor_activities: the languages disagree: {SV_SHOWN} has a processor_activities entry with "
+         "id 'hosting', this file has no labels for it; expected an entry with id: hosting"]),
+}
+
+
+@pytest.mark.parametrize("case", list(CHECKS))
+def test_each_new_check(draft: FixtureSite, case: str) -> None:
+    edit, expected = CHECKS[case]
+    draft.edit_meta(SV, edit)
+    assert problems(draft) == expected
+
+
+def test_a_consistency_problem_hides_no_completeness_finding(draft: FixtureSite) -> None:
+    """Every problem in one run: a purpose the translation lacks, and a missing retention."""
+    draft.edit_meta(SV, lambda m: purpose(m, "orders").pop("retention"))
+    draft.edit_meta(EN, lambda m: m["processing"].pop(0))
+    assert problems(draft) == [
+        f"{EN_SHOWN}: processing: the languages disagree: {SV_SHOWN} has a processing entry with id 'orders', this file "
+        "has no labels for it; expected an entry with id: orders",
+        f"{SV_SHOWN}: processing[0].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or the "
+        "criteria for each purpose (orders); expected retention: {duration: P2Y, after: …}, {after: …} or {statute: …}",
+    ]
+
+
+def test_a_text_missing_in_every_language_is_one_finding(draft: FixtureSite) -> None:
+    for path in (SV, EN):
+        draft.edit_meta(path, lambda m: purpose(m, "fraud").pop("legitimate_interest"))
+    assert problems(draft) == [
+        f"{SV_SHOWN}: processing[2].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): 'fraud' rests "
+        f"on legitimate interest (eu-gdpr:A6-1-f): state the interest pursued (also missing in {EN_SHOWN})"]
+    # Once the default language has it, the translation that still lacks it is named.
+    draft.edit_meta(SV, lambda m: purpose(m, "fraud").update(legitimate_interest="Att skydda kunderna."))
+    assert problems(draft) == [
+        f"{EN_SHOWN}: processing[2].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): 'fraud' rests "
+        f"on legitimate interest (eu-gdpr:A6-1-f) in {SV_SHOWN}, so state the interest pursued in this language too"]
+
+
+def test_legitimate_interest_among_several_bases_needs_the_interest(draft: FixtureSite) -> None:
+    draft.edit_meta(SV, lambda m: purpose(m, "orders").update(legal_basis=["eu-gdpr:A6-1-b", "eu-gdpr:A6-1-f"]))
+    assert problems(draft) == [
+        f"{SV_SHOWN}: processing[0].legitimate_interest: required field is missing; GDPR Art. 13(1)(d): 'orders' rests "
+        f"on legitimate interest (eu-gdpr:A6-1-f): state the interest pursued (also missing in {EN_SHOWN})"]
+
+
+def test_a_controller_with_a_name_but_no_contact_is_told_what_is_missing(draft: FixtureSite) -> None:
+    info = dataclasses.replace(FIXTURE_INFO, controller=Organisation("Fixture AB"))
+    assert problems(draft, info) == [
+        "mkdocs.yml: plugins.policypress.controller: the controller (Fixture AB) has no e-mail or postal address: GDPR "
+        "Art. 13(1)(a) requires its contact details; expected email: … or address: {street, postal_code, locality, "
+        "country} under controller"]
+
+
+def test_children_stated_in_one_language_only(draft: FixtureSite) -> None:
+    draft.edit_meta(SV, lambda m: m.update(children="Vi vänder oss inte till barn."))
+    assert problems(draft) == [
+        f"{EN_SHOWN}: children: required field is missing; {SV_SHOWN} states how data about children is handled "
+        "(GDPR Art. 8), so state it in this language too"]
+
+
+# --- JSON-LD of the new forms -------------------------------------------------------------------
+
+BASE = "https://policies.test/privacy/2.1/"
+DPV = rdflib.Namespace("https://w3id.org/dpv#")
+LOC = rdflib.Namespace("https://w3id.org/dpv/loc#")
+GDPR = rdflib.Namespace("https://w3id.org/dpv/legal/eu/gdpr#")
+
+
+def graph_of(reg: Register, language: str = "en") -> rdflib.Graph:
+    document = {"@context": jsonld.context(), "@graph": jsonld.register_nodes(reg, language, BASE, "https://policies.test/#c")}
+    graph = rdflib.Graph()  # read as processors read it: pyld to N-Quads, then rdflib
+    graph.parse(data=pyld.to_rdf(document, {"format": "application/n-quads"}), format="nt")
+    return graph
+
+
+def test_json_ld_of_the_new_forms(draft: FixtureSite) -> None:
+    english: Meta = {}
+    draft.edit_meta(EN, lambda m: english.update(m))
+
+    def sv(meta: Meta) -> None:
+        several_bases(meta)
+        region_and_list(meta)
+        add_named_source(meta, english)
+        meta["recipients"].append({"id": "cloud", "kind": "dpv:DataProcessor", "country": "EEA", "name": "Moln"})
+        english["recipients"].append({"id": "cloud", "name": "Cloud"})
+        purpose(meta, "orders")["recipients"] = ["post", "cloud"]
+        meta["processor_activities"] = [{"id": "hosting", "name": "Webbhotell", "description": "För kundernas räkning."}]
+        english["processor_activities"] = [{"id": "hosting", "name": "Web hosting", "description": "For our customers."}]
+        meta["personal_data"][0]["terms"].append("pd:Health")
+        for p in meta["processing"]:
+            p["special_category_condition"] = "eu-gdpr:A9-2-a"
+        purpose(meta, "orders")["profiling"] = True
+
+    draft.edit_meta(SV, sv)
+    draft.edit_meta(EN, lambda m: m.update(english))
+    graph = graph_of(register(draft))
+    orders = rdflib.URIRef(BASE + "#process-orders")
+    assert set(graph.objects(orders, DPV.hasLegalBasis)) == {GDPR["A6-1-b"], GDPR["A6-1-c"], GDPR["A9-2-a"]}
+    spar = rdflib.URIRef(BASE + "#source-spar")
+    assert set(graph.objects(orders, DPV.hasDataSource)) == {DPV.DataSubjectDataSource, spar}
+    assert (spar, rdflib.RDF.type, DPV.PublicDataSource) in graph
+    assert set(graph.objects(orders, DPV.hasProcessing)) == {DPV.Profiling}
+    # Regions: the EEA as DPV's concept; worldwide and "third countries" as described nodes.
+    assert set(graph.objects(rdflib.URIRef(BASE + "#recipient-cloud"), DPV.hasLocation)) == {LOC.EEA}
+    (world,) = graph.objects(rdflib.URIRef(BASE + "#recipient-post"), DPV.hasLocation)
+    assert (world, DPV.hasGeographicCoverage, DPV.GlobalScale) in graph
+    transfers = {frozenset(graph.objects(t, DPV.hasLegalBasis)) for t in graph.subjects(rdflib.RDF.type, DPV.CrossBorderTransfer)}
+    assert transfers == {frozenset({GDPR["A46-2-c"], GDPR["A49-1-g"]}), frozenset({GDPR["A49-1-f"]})}
+    listed = rdflib.URIRef(BASE + "#transfer-any-us-in")
+    assert set(graph.objects(listed, DPV.hasThirdCountry)) == {LOC.US, LOC.IN} and not set(graph.objects(listed, DPV.hasRecipient))
+    # The transfers without a recipient cover the recipient anywhere in the world, not the one in the EEA.
+    assert len(set(graph.objects(orders, DPV.hasProcess))) == 2
+    hosting = rdflib.URIRef(BASE + "#processor-hosting")
+    assert set(graph.objects(hosting, DPV.hasDataProcessor)) == {rdflib.URIRef("https://policies.test/#c")}
+    assert set(graph.objects(hosting, DPV.hasDataController)) == set()
