@@ -146,15 +146,17 @@ def test_not_found_page_of_a_site_in_a_subfolder(minimal: FixtureSite) -> None:
     assert all(link.startswith("/legal/") and (build.site / link.removeprefix("/legal/")).exists() for link in links), links
 
 
-def test_bad_source_fails_the_strict_build_with_clear_warnings_and_no_traceback(minimal: FixtureSite) -> None:
+def test_bad_source_fails_the_build_with_every_problem_and_no_traceback(minimal: FixtureSite) -> None:
     minimal.replace("privacy/index.sv.md", "legal_basis: eu-gdpr:A6-1-b", "legal_basis: eu-gdpr:A6-1-x")
     minimal.replace("privacy/index.en.md", 'version: "2.1"', 'version: "2.0"')
     build = minimal.build()
     assert build.returncode != 0
     assert "Traceback" not in build.output
-    assert "WARNING -  policypress: docs/privacy/index.sv.md:15: processing[0].legal_basis: expected a GDPR" in build.output
-    assert 'WARNING -  policypress: docs/privacy/index.en.md:4: version: the languages disagree on the version' in build.output
-    assert "Aborted with 2 warnings in strict mode!" in build.output
+    assert "ERROR   -  policypress found 2 problems:\n" in build.output
+    assert "\n  docs/privacy/index.sv.md:15: processing[0].legal_basis: expected a GDPR" in build.output
+    assert '\n  docs/privacy/index.en.md:4: version: the languages disagree on the version' in build.output
+    assert "Nothing was published" in build.output and "Aborted with a BuildError!" in build.output
+    assert not build.site.exists()
 
 
 def test_site_without_i18n_is_a_clear_error(minimal: FixtureSite) -> None:

@@ -160,7 +160,7 @@ def test_edited_archive_is_detected(minimal: FixtureSite) -> None:
     ]
     build = minimal.build()
     assert build.returncode != 0 and "Traceback" not in build.output
-    assert "WARNING -  policypress: docs/privacy/2.1.en.md: was edited after it was released" in build.output
+    assert "\n  docs/privacy/2.1.en.md: was edited after it was released" in build.output
 
 
 def test_archive_without_its_seal(minimal: FixtureSite) -> None:

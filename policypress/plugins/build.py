@@ -9,8 +9,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from ..core.load import load_site
-from ..core.problems import PolicyError
+from ..core.load import LoadResult, load_site
+from ..core.problems import PolicyError, Problem, format_problems
 from ..core.timeline import Timeline, build_date
 from . import consent
 from .config import PolicyConfig, site_info
@@ -30,11 +30,16 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
         today = build_date()
     except PolicyError as error:
         raise PluginError(str(error)) from None
-    timelines = {pid: Timeline(policy, today) for pid, policy in site.policies.items()}
+    if result.problems and command != "serve":
+        # Whatever flags MkDocs was given (no --strict, -q): a tampered or incomplete policy is
+        # never published, and nothing is written.
+        raise PluginError(f"{format_problems(result.problems)}\nNothing was published: fix these and build again "
+                          "(`mkdocs serve` shows each problem on its page).")
     for problem in result.problems:
         log.warning(str(problem))
+    timelines = {pid: Timeline(policy, today) for pid, policy in site.policies.items()}
     build = BuildState(command, options, site, today, Routes(site, Path(config.docs_dir), config.site_url),
-                       timelines, bundle, consent_policy=None)
+                       timelines, bundle, consent_policy=None, problems=problems_by_file(result))
     for policy in site.policies.values():
         if policy.draft is not None:
             shown = timelines[policy.id].shown
@@ -48,3 +53,16 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
     if bundle is None:
         log.info("Material's bundle has changed; its sitemap.xml requests for alternate links are not suppressed")
     return build
+
+
+def problems_by_file(result: LoadResult) -> dict[str, list[Problem]]:
+    """For the preview: each file's problems, and on every file a policy's problem names, all of
+    that policy's problems (its pages are not built as a policy until they are fixed)."""
+    by_file: dict[str, list[Problem]] = {}
+    for found in result.by_policy.values():
+        for source in dict.fromkeys(p.source for p in found):
+            by_file.setdefault(source, []).extend(p for p in found if p not in by_file.get(source, []))
+    for problem in result.problems:
+        if problem not in by_file.get(problem.source, []):
+            by_file.setdefault(problem.source, []).append(problem)
+    return by_file

@@ -24,6 +24,7 @@ from . import consent, feeds, i18n, jsonld, sitemap, theme
 from .build import start_build
 from .config import PolicyConfig
 from .context import not_found_context, site_context
+from ..core.problems import display_path
 from .material_fix import valid_html
 from .pages import GeneratedPage, PolicyPage, generated_pages
 from .routes import page_path
@@ -133,6 +134,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         info = site_context(state, page.url, theme.NavMemo(build.navs))
         info["alternates"] = i18n.alternates(page, build, state.language, state.site_url)
         info["nav_key"] = theme.nav_key(page, nav, config, state.language)
+        if page.file.abs_src_path and build.problems:
+            shown_as = display_path(Path(page.file.abs_src_path), Path(config.config_file_path).parent)
+            info["problems"] = [str(p) for p in build.problems.get(shown_as, [])]
         if isinstance(shown, PolicyPage):
             info.update(shown.context(page.url))
             if shown.canonical is not None and state.site_url:

@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 
 from ..core import sitemap
 from ..core.model import Policy, Revision, Site
+from ..core.problems import Problem
 from ..core.timeline import Timeline
 from .config import PolicyConfig
 from .routes import Routes
@@ -46,6 +47,8 @@ class BuildState:
     bundle: tuple[str, str] | None
     # The policy whose consent purposes the banner offers, if any.
     consent_policy: str | None
+    # While previewing: the problems that would stop a build, by the file (as shown) they concern.
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
     # Added to by every pass, written once all languages are built.
     sitemap: list[sitemap.Entry] = field(default_factory=list)
     theme_pages: dict[str, str] = field(default_factory=dict)  # 404.html etc. of the default language
