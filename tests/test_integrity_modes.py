@@ -131,3 +131,17 @@ def test_a_description_cannot_break_out_of_its_attribute(minimal: FixtureSite) -
     head = BeautifulSoup((build.site / "index.html").read_text(encoding="utf-8"), "html.parser").head
     assert head.find("meta", attrs={"name": "description"})["content"] == hostile
     assert [s for s in head.find_all("script") if "alert" in s.get_text()] == []
+
+
+def test_generated_pages_take_titles_as_data(minimal: FixtureSite) -> None:
+    """Titles reach the changelog and diff pages as written: both kinds of quotes, a zero-width
+    space (once turned into the literal text \\u200b by a round trip through YAML)."""
+    title = "Kund\u200bvillkor \"Solvik\" och 'Kaffe'"
+    minimal.unrelease()
+    minimal.replace("privacy/index.sv.md", "title: Integritetspolicy", f"title: '{title.replace(chr(39), chr(39) * 2)}'")
+    assert minimal.policypress("release", "privacy", "--date", "2026-03-01").returncode == 0
+    build = minimal.build()
+    assert build.returncode == 0, build.output
+    page = BeautifulSoup((build.site / "privacy" / "changelog" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.title.get_text().startswith(f"Ändringslogg: {title}")
+    assert page.h1.get_text() == f"Ändringslogg: {title}"
