@@ -411,7 +411,16 @@ def test_atom_feed_lists_every_public_revision(announced: Build, language: str) 
     assert f"https://policies.fixture.example/{prefix}privacy/3.0/changes/" in newest.content[0].value
     summary = "Beställningar sparas kortare och du kan klaga hos IMY." if language == "sv" else "Orders are kept for less time and you can complain to IMY."
     assert newest.summary == summary
-    assert [t.term for t in newest.tags] == ["major"]
+    assert [(t.term, t.label) for t in newest.tags] == [
+        ("major", None), ("privacy", "Integritetspolicy" if language == "sv" else "Privacy policy")]
+    # The first version is neither a major nor a minor change.
+    first = feed.entries[1]
+    assert [t.term for t in first.tags] == ["first", "privacy"]
+    assert ("Första versionen." if language == "sv" else "First version.") in first.content[0].value
+    # Written by the controller; the alternate is the readable changelog.
+    assert feed.feed.author_detail == {"name": "Fixture AB", "email": "privacy@fixture.example"}
+    assert feed.feed.link == f"https://policies.fixture.example/{prefix}changelog/"
+    assert feed.feed.subtitle and feed.feed.icon == "https://policies.fixture.example/assets/images/favicon.png"
 
 
 def test_major_changes_feed_and_json_feed(announced: Build) -> None:
@@ -422,7 +431,9 @@ def test_major_changes_feed_and_json_feed(announced: Build) -> None:
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert isinstance(document["title"], str) and document["language"] == "sv"
     assert document["feed_url"] == "https://policies.fixture.example/changes.json"
-    assert document["home_page_url"] == "https://policies.fixture.example/"
+    assert document["home_page_url"] == "https://policies.fixture.example/changelog/"
+    assert document["authors"] == [{"name": "Fixture AB"}]
+    assert document["description"] and document["icon"] == "https://policies.fixture.example/assets/images/favicon.png"
     items = document["items"]
     assert [item["id"] for item in items] == [
         "tag:policies.fixture.example,2026-10-01:privacy/3.0/sv", "tag:policies.fixture.example,2026-02-01:privacy/2.1/sv"

@@ -121,8 +121,9 @@ def test_every_entry_says_whether_it_is_major_and_the_major_feed_has_only_those(
     items = entries(example_model, language)
     atom = parsed(feeds.atom(feed(example_model, language, items)))
     for e in atom.entries:
-        major = revisions[named(e.link, language, example_model)].is_major
-        assert [tag.term for tag in e.tags] == ["major" if major else "minor"]
+        revision = revisions[named(e.link, language, example_model)]
+        # The kind of change, then the policy (labelled with its title) as categories.
+        assert [tag.term for tag in e.tags] == ["major" if revision.is_major else "minor", revision.policy]
     major_feed = parsed(feeds.atom(feed(example_model, language, [i for i in items if i.major], "major-changes.atom")))
     assert {named(e.link, language, example_model) for e in major_feed.entries} == {
         name for name, r in revisions.items() if r.is_major}

@@ -32,6 +32,12 @@ class Entry:
     url: str  # the revision's permanent page (absolute)
     diff_url: str | None  # its comparison with the previous revision (absolute)
     content_html: str  # the entry's body: summary and links, rendered from a template
+    policy_title: str = ""  # the policy's title in the entry's language (its category's label)
+    first: bool = False  # the policy's first public version: neither a major nor a minor change
+
+    @property
+    def kind(self) -> str:
+        return "first" if self.first else "major" if self.major else "minor"
 
     def tag(self, host: str) -> str:
         return f"tag:{host},{self.published.isoformat()}:{self.policy}/{self.version}/{self.language}"
@@ -42,12 +48,29 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Author:
+    """Who publishes the policies: the controller."""
+
+    name: str
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Feed:
     title: str
     language: str
     site_url: str  # the language's home page (absolute)
     self_url: str  # where this feed is published (absolute)
     entries: Sequence[Entry]
+    changelog_url: str = ""  # the readable list of every change, the feed's alternate (absolute)
+    author: Author | None = None
+    description: str = ""
+    icon: str | None = None  # an image for readers that show one (absolute)
+
+    @property
+    def alternate(self) -> str:
+        return self.changelog_url or self.site_url
 
     @property
     def host(self) -> str:
@@ -76,8 +99,13 @@ def atom(feed: Feed) -> bytes:
     generator.language(feed.language)
     generator.updated(feed.updated)
     generator.link(href=feed.self_url, rel="self", type="application/atom+xml")
-    generator.link(href=feed.site_url, rel="alternate", type="text/html")
-    generator.author(name=feed.title)
+    generator.link(href=feed.alternate, rel="alternate", type="text/html")
+    author = feed.author or Author(feed.title)
+    generator.author({key: value for key, value in (("name", author.name), ("email", author.email), ("uri", author.url)) if value})
+    if feed.description:
+        generator.subtitle(feed.description)
+    if feed.icon:
+        generator.icon(feed.icon)
     for item in reversed(feed.ordered()):  # feedgen prepends; reversed keeps newest first
         entry = generator.add_entry()
         entry.id(item.tag(feed.host))
@@ -90,7 +118,8 @@ def atom(feed: Feed) -> bytes:
         entry.link(href=item.url)
         entry.summary(item.summary)
         entry.content(item.content_html, type="html")
-        entry.category(term="major" if item.major else "minor")
+        entry.category(term=item.kind)
+        entry.category(term=item.policy, label=item.policy_title or item.policy)
     return generator.atom_str(pretty=True)
 
 
@@ -105,16 +134,22 @@ def json_feed(feed: Feed) -> str:
             "date_published": item.timestamp.isoformat(),
             "date_modified": item.timestamp.isoformat(),
             "language": item.language,
-            "tags": ["major" if item.major else "minor", item.policy],
+            "tags": [item.kind, item.policy],
         }
         for item in feed.ordered()
     ]
-    document = {
+    document: dict[str, object] = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
-        "home_page_url": feed.site_url,
+        "home_page_url": feed.alternate,
         "feed_url": feed.self_url,
         "language": feed.language,
-        "items": items,
     }
+    if feed.description:
+        document["description"] = feed.description
+    if feed.icon:
+        document["icon"] = feed.icon
+    if feed.author:
+        document["authors"] = [{key: value for key, value in (("name", feed.author.name), ("url", feed.author.url)) if value}]
+    document["items"] = items
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -29,6 +29,7 @@ def revision_entry(timeline: Timeline, revision: Revision, language: str, routes
     return {
         "version": str(revision.version),
         "major": revision.is_major,
+        "first": previous is None and timeline.position(revision) is not None,
         "state": timeline.state(revision),
         "title": revision.texts[language].title,
         "summary": revision.texts[language].summary,

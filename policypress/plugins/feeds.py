@@ -31,19 +31,26 @@ def entry(timeline: Timeline, revision: Revision, language: str, routes: Routes,
         summary=text.summary, published=revision.published or revision.effective, effective=revision.effective,
         major=revision.is_major, url=routes.absolute(routes.revision(policy, revision, language)),
         diff_url=routes.absolute(routes.diff(policy, revision, language)) if timeline.previous(revision) else None,
+        policy_title=text.title, first=timeline.previous(revision) is None,
     )
     content = env.get_template(ENTRY_TEMPLATE).render(t=t, entry=fields, effective=effective)
     return feeds.Entry(**fields, content_html=content)
 
 
-def write(build: BuildState, site_dir: Path, language: str, site_name: str, env: Environment) -> None:
+def write(build: BuildState, site_dir: Path, language: str, site_name: str, env: Environment, icon: str | None) -> None:
+    """`icon` is the theme's favicon, site-relative."""
     routes, t = build.routes, strings(language)
     entries = [entry(timeline, revision, language, routes, env)
                for timeline in build.timelines.values() for revision in timeline.public]
     home = routes.absolute(routes.home(language))
+    controller = build.site.info.controller
+    author = feeds.Author(controller.name, controller.email, controller.url) if controller else None
 
     def feed(kind: str, title: str, chosen: list[feeds.Entry]) -> feeds.Feed:
-        return feeds.Feed(title.format(site=site_name), language, home, routes.absolute(routes.feed(kind, language)), chosen)
+        return feeds.Feed(title.format(site=site_name), language, home, routes.absolute(routes.feed(kind, language)), chosen,
+                          changelog_url=routes.absolute(routes.site_changelog(language)), author=author,
+                          description=t[f"{'feed_major' if kind == 'major' else 'feed'}_description"].format(site=site_name),
+                          icon=routes.absolute(icon) if icon else None)
 
     outputs = {
         "atom": feeds.atom(feed("atom", t["feed_title"], entries)),

@@ -175,7 +175,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             if self.config.consent.enabled:
                 consent.write_assets(site_dir)
         if state.site_url:
-            feeds.write(build, site_dir, state.language, config.site_name, state.env)
+            feeds.write(build, site_dir, state.language, config.site_name, state.env, config.theme.get("favicon"))
             jsonld.write_processing(build, site_dir, state.language)
         elif state.language == build.default_language:
             feeds.log.warning("set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
