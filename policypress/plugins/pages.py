@@ -27,9 +27,12 @@ from .state import BuildState, PassState
 REGISTER_TEMPLATE = "partials/policypress/register.html"
 
 
-def newest_publication(build: BuildState, policies: list[Policy]) -> dt.date:
-    """When the newest public revision of some policies was published (the build date if none)."""
-    dates = [r.published for p in policies for r in build.timelines[p.id].public if r.published]
+def content_date(build: BuildState, policies: list[Policy]) -> dt.date:
+    """When the pages of some policies last changed (the sitemap's lastmod): every page lists all
+    public revisions and says which is in force, so it changes when a revision is published and
+    when one takes effect (the build date if nothing is public)."""
+    dates = [d for p in policies for r in build.timelines[p.id].public
+             for d in (r.published, r.effective) if d is not None and d <= build.today]
     return max(dates) if dates else build.today
 
 
@@ -86,18 +89,15 @@ class PolicyPage:
         timeline = self.build.timelines[self.policy.id]
         return revision_context(timeline, self.revision, self.kind, self.language, self.build.routes, page_url)
 
-    @property
-    def canonical(self) -> str | None:
-        """The in-force revision's own page has the same text as the stable page, the one search
-        engines should show."""
-        if self.stable or self.revision != self.build.timelines[self.policy.id].in_force:
+    def title(self) -> str | None:
+        """A released revision's own page names its version (the stable page keeps its title)."""
+        if self.stable:
             return None
-        return self.build.routes.stable(self.policy, self.language)
+        text = self.revision.texts[self.language]
+        return strings(self.language)["revision_title"].format(title=text.title, version=self.revision.version)
 
     def last_change(self) -> dt.date:
-        if self.stable or self.revision.published is None:
-            return newest_publication(self.build, [self.policy])
-        return self.revision.published
+        return content_date(self.build, [self.policy])
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class DiffPage(GeneratedPage):
         )
 
     def last_change(self, build: BuildState) -> dt.date:
-        return self.revision.published or newest_publication(build, [self.policy])
+        return content_date(build, [self.policy])
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ class ChangelogPage(GeneratedPage):
         )
 
     def last_change(self, build: BuildState) -> dt.date:
-        return newest_publication(build, self.policies(build))
+        return content_date(build, self.policies(build))
 
 
 def generated_pages(build: BuildState, language: str) -> list[GeneratedPage]:

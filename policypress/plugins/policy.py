@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -117,6 +117,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if not shown.stable:
             # Search finds the text in force; earlier and later revisions stay out of the index.
             page.meta["search"] = {"exclude": True}
+            page.meta["title"] = shown.title()
         return shown.markdown(markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -139,8 +140,6 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             info["problems"] = [str(p) for p in build.problems.get(shown_as, [])]
         if isinstance(shown, PolicyPage):
             info.update(shown.context(page.url))
-            if shown.canonical is not None and state.site_url:
-                page.canonical_url = urljoin(state.site_url, shown.canonical)
             if state.site_url:
                 info["jsonld"] = jsonld.page_script(shown)
         if state.site_url:
@@ -191,6 +190,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         site_dir = Path(config.site_dir)
         if config.site_url:
             sitemap.write(build, site_dir)
+            sitemap.write_robots(site_dir, config.site_url)
         i18n.split_search(build, site_dir)
 
     on_post_build = CombinedEvent(_post_build, after_all_languages)

@@ -24,3 +24,11 @@ def write(build: BuildState, site_dir: Path) -> None:
     document = sitemap.sitemap(build.sitemap)
     (site_dir / "sitemap.xml").write_bytes(document)
     (site_dir / "sitemap.xml.gz").write_bytes(sitemap.gzipped(document))
+
+
+def write_robots(site_dir: Path, site_url: str) -> None:
+    """`robots.txt` that points crawlers at the sitemap; a robots.txt of the site's own (from
+    docs/) is kept as it is."""
+    target = site_dir / "robots.txt"
+    if not target.exists():
+        target.write_text(f"User-agent: *\nAllow: /\n\nSitemap: {urljoin(site_url, 'sitemap.xml')}\n", encoding="utf-8")

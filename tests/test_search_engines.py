@@ -1,0 +1,102 @@
+"""What crawlers read (issue 13): robots.txt, a canonical that agrees with hreflang and the
+sitemap, a lastmod that changes whenever a page's content does, and titles that name the version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import TODAY, Build, copy_example, example_site
+from policypress.core.model import Policy
+from policypress.core.timeline import Timeline
+
+SITE = "https://integritet.solvikkaffe.example/"
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+# After privacy 3.0 (2027-01-01) and 3.1 (2027-02-01) have taken effect.
+LATER = dt.date(2027, 2, 15)
+
+
+def lastmods(site: Path) -> dict[str, dt.date]:
+    root = ET.fromstring((site / "sitemap.xml").read_bytes())
+    return {url.findtext("s:loc", namespaces=NS): dt.date.fromisoformat(url.findtext("s:lastmod", namespaces=NS))
+            for url in root.findall("s:url", NS)}
+
+
+def changed(policy: Policy, day: dt.date) -> dt.date:
+    """The last day something shown on the policy's pages changed: a publication (the list of
+    versions) or a revision taking effect (which one is in force, the notices)."""
+    public = Timeline(policy, day).public
+    return max(d for r in public for d in (r.published, r.effective) if d is not None and d <= day)
+
+
+@pytest.fixture(scope="module")
+def later(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    build = copy_example(tmp_path_factory.mktemp("later")).build(today=LATER)
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_robots_txt_points_to_the_sitemap(example_build: Build) -> None:
+    lines = (example_build.site / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "User-agent: *" in lines and f"Sitemap: {SITE}sitemap.xml" in lines
+
+
+def test_a_robots_txt_of_the_site_s_own_is_kept(tmp_path: Path) -> None:
+    site = copy_example(tmp_path)
+    site.write("robots.txt", "User-agent: *\nDisallow: /drafts/\n")
+    build = site.build()
+    assert build.returncode == 0, build.output
+    assert (build.site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /drafts/\n"
+
+
+def test_every_page_is_its_own_canonical_as_in_hreflang_and_sitemap(example_build: Build) -> None:
+    listed = set(lastmods(example_build.site))
+    pages = [p for p in example_build.site.rglob("index.html")]
+    assert len(pages) > 30
+    for path in pages:
+        url = SITE + path.parent.relative_to(example_build.site).as_posix().removeprefix(".") + "/"
+        url = url.replace(".example//", ".example/")
+        head = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").head
+        assert head.find("link", rel="canonical")["href"] == url, path
+        language = head.parent.get("lang")
+        own = head.find("link", rel="alternate", hreflang=language)
+        assert own is not None and own["href"] == url, path
+        assert url in listed, url
+
+
+@pytest.mark.parametrize("day_fixture", ["example_build", "later"])
+def test_lastmod_follows_every_change_of_content(request: pytest.FixtureRequest, day_fixture: str) -> None:
+    build: Build = request.getfixturevalue(day_fixture)
+    day = TODAY if day_fixture == "example_build" else LATER
+    dates = lastmods(build.site)
+    for policy in example_site().policies.values():
+        expected = changed(policy, day)
+        pages = [url for url in dates if f"/{policy.id}/" in url]
+        assert len(pages) > 4
+        assert {url: dates[url] for url in pages} == {url: expected for url in pages}
+    everything = max(changed(p, day) for p in example_site().policies.values())
+    assert dates[SITE + "changelog/"] == dates[SITE + "en/changelog/"] == everything
+
+
+def test_lastmod_moves_when_a_new_version_takes_effect(example_build: Build, later: Build) -> None:
+    before, after = lastmods(example_build.site), lastmods(later.site)
+    # The stable page switched to 3.1, and 2.0 gained its "no longer in force" notice.
+    for url in (SITE + "privacy/", SITE + "en/privacy/", SITE + "privacy/2.0/"):
+        assert before[url] < after[url] == dt.date(2027, 2, 1)
+
+
+def test_titles_name_the_version_with_one_separator(example_build: Build) -> None:
+    def title(relative: str) -> str:
+        return BeautifulSoup((example_build.site / relative).read_text(encoding="utf-8"), "lxml").title.get_text()
+
+    assert title("privacy/2.0/index.html") == "Integritetspolicy, version 2.0 – Solvik Kaffe – integritet"
+    assert title("en/privacy/2.0/index.html") == "Privacy policy, version 2.0 – Solvik Kaffe – privacy"
+    assert title("privacy/index.html") == "Integritetspolicy – Solvik Kaffe – integritet"
+    assert "2.0" in title("privacy/2.0/changes/index.html")
+    for path in example_build.site.rglob("*.html"):
+        text = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").title.get_text()
+        assert " - " not in text, (path, text)
