@@ -1,0 +1,49 @@
+"""What readers see around a policy's text (issue 13): a way to follow changes by every version
+box, the in-force revision's page saying where the policy lives, periods labelled as periods and
+a first version called a first version. Read from the example site built as of TODAY."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Build, example_site
+from policypress.core.texts import strings
+
+PAGES = ["privacy/", "privacy/2.0/", "privacy/1.0/", "cookies/", "en/privacy/", "en/privacy/3.1/"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_version_box_has_a_way_to_follow_changes(example_build: Build, page: str) -> None:
+    soup = example_build.html(page + "index.html")
+    language = soup.html["lang"]
+    link = soup.select_one(".pp-revision .pp-follow a")
+    assert link is not None and link.get_text() == strings(language)["follow_changes"]
+    policy = page.removeprefix("en/").split("/")[0]
+    target = example_build.site / page / link["href"].split("#")[0] / "index.html"
+    assert target.resolve() == (example_build.site / page.split(policy)[0] / policy / "changelog" / "index.html").resolve()
+    assert link["href"].endswith("#subscribe")
+    assert example_build.html(str(target.relative_to(example_build.site))).find(id="subscribe") is not None
+
+
+def test_the_in_force_revision_page_points_to_the_policy_address_once(example_build: Build) -> None:
+    soup = example_build.html("privacy/2.0/index.html")
+    state = soup.select_one('.pp-state[data-pp-state="current"]')
+    t = strings("sv")
+    assert state.get_text(" ", strip=True) == f"{t['state_current']} {t['permanent_address']} {t['permanent_address_shows']}"
+    assert t["read_current"] not in soup.select_one("article").get_text()
+
+
+def test_a_period_is_labelled_as_a_period(example_build: Build) -> None:
+    # 2.0 is in force until the announced 3.0 takes effect: "Gäller: 1 juni 2025 – 31 december 2026".
+    facts = example_build.html("privacy/index.html").select(".pp-revision__facts > div")
+    labels = {div.dt.get_text(): div.dd.get_text() for div in facts}
+    assert "Gäller" in labels and "–" in labels["Gäller"] and "Gäller från" not in labels
+
+
+def test_the_first_version_is_called_the_first_version(example_build: Build) -> None:
+    first = {policy.id: str(policy.revisions[0].version) for policy in example_site().policies.values()}
+    for policy, version in first.items():
+        for prefix, language in (("", "sv"), ("en/", "en")):
+            version_box = example_build.html(f"{prefix}{policy}/{version}/index.html").select_one(".pp-revision__facts dd")
+            assert strings(language)["change_first"] in version_box.get_text()
+            assert strings(language)["change_major"] not in version_box.get_text()
