@@ -81,7 +81,7 @@ class PolicyPage:
 
     def render(self, html: str, page_url: str, state: PassState) -> str:
         html = render_register(state.env, self.revision, self.language, html)
-        if not self.stable:
+        if not self.stable or not self.revision.is_released:  # a revision's page, or a draft previewed
             state.rendered.add(self.policy, self.revision, page_url, html)
         return html
 
@@ -194,7 +194,9 @@ def generated_pages(build: BuildState, language: str) -> list[GeneratedPage]:
     for policy in build.site.policies.values():
         timeline = build.timelines[policy.id]
         pages.append(ChangelogPage(language, policy))
-        for revision in timeline.public:
+        # While previewing, a draft is compared with the latest public revision.
+        drafts = (policy.draft,) if build.command == "serve" and policy.draft is not None else ()
+        for revision in (*timeline.public, *drafts):
             previous = timeline.previous(revision)
             if previous is not None:
                 pages.append(DiffPage(language, policy, revision, previous))
