@@ -47,3 +47,45 @@ def test_the_first_version_is_called_the_first_version(example_build: Build) -> 
             version_box = example_build.html(f"{prefix}{policy}/{version}/index.html").select_one(".pp-revision__facts dd")
             assert strings(language)["change_first"] in version_box.get_text()
             assert strings(language)["change_major"] not in version_box.get_text()
+
+
+@pytest.mark.parametrize(("page", "language"), [("index.html", "sv"), ("en/index.html", "en")])
+def test_the_landing_page_lists_each_policy_with_its_version(example_build: Build, page: str, language: str) -> None:
+    from conftest import TODAY
+    from policypress.core.texts import long_date
+    from policypress.core.timeline import Timeline
+
+    t = strings(language)
+    items = {li["data-pp-policy"]: li for li in example_build.html(page).select(".pp-policies > li")}
+    assert set(items) == set(example_site().policies)
+    for policy in example_site().policies.values():
+        timeline = Timeline(policy, TODAY)
+        text = items[policy.id].get_text(" ", strip=True)
+        assert t["policy_in_force"].format(version=timeline.in_force.version,
+                                           date=long_date(timeline.in_force.effective, language)) in text
+        announced = [a.get_text() for a in items[policy.id].select(".pp-policies__announced a")]
+        assert announced == [t["policy_announced"].format(version=r.version, date=long_date(r.effective, language))
+                             for r in timeline.upcoming]
+
+
+@pytest.mark.browser
+def test_the_cookie_policy_has_a_real_settings_button(visitor, site) -> None:
+    from playwright.sync_api import expect
+
+    # Cookie policy 1.2 puts the button where the text explains how to change one's choices.
+    visitor.goto(site.url + "/en/cookies/1.2/")
+    button = visitor.locator("article .pp-consent-settings-inline")
+    expect(button).to_be_visible()
+    assert button.text_content() == strings("en")["consent_button"]
+    button.click()
+    expect(visitor.get_by_role("dialog", name="Cookie settings")).to_be_visible()
+
+
+def test_a_placeholder_in_a_code_block_stays_text(minimal) -> None:
+    example = "```markdown\n<!-- policies -->\n<!-- consent: settings-button -->\n```\n"
+    minimal.replace("index.sv.md", "Välkommen.", "<!-- policies -->\n\n" + example + "\nVälkommen.")
+    build = minimal.build()
+    assert build.returncode == 0, build.output
+    soup = build.html("index.html")
+    assert len(soup.select(".pp-policies > li")) == 1
+    assert soup.select_one("pre code").get_text() == "<!-- policies -->\n<!-- consent: settings-button -->\n"

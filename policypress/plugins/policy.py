@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import consent, feeds, i18n, jsonld, sitemap, theme
+from . import consent, feeds, i18n, jsonld, placeholders, sitemap, theme
 from .build import start_build
 from .config import PolicyConfig
 from .context import not_found_context, site_context
@@ -122,11 +122,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         shown, state = self.page_of(page.file), self.state
-        if state is None or shown is None:
+        if state is None:
             return html
+        html = placeholders.replace(html, state, page.url)
         if isinstance(shown, PolicyPage):
             return shown.render(html, page.url, state)
-        return shown.render(state, page.url)
+        return shown.render(state, page.url) if shown is not None else html
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         if (state := self.state) is None:
