@@ -2,13 +2,16 @@
 
 An editor places a placeholder on a line of its own in the policy's Markdown:
 
-    <!-- register: purposes -->        every purpose: data, legal basis, retention
+    <!-- register: purposes -->        every purpose: its data, sources and recipients, legal bases
+                                       and Art. 9 condition, retention (and its statute),
+                                       automated decisions and profiling
     <!-- register: data -->            the categories of personal data
     <!-- register: recipients -->      who receives data, their role and country
     <!-- register: transfers -->       transfers outside the EU/EEA and their safeguards
     <!-- register: cookies -->         every cookie; `cookies <processing id>` for one purpose
     <!-- register: rights -->          the data subject's rights
-    <!-- register: sources -->         the named sources of personal data (Art. 14(2)(f))
+    <!-- register: sources -->         the named sources of personal data (Art. 14(2)(f)) and
+                                       the purposes that use each
     <!-- register: processor-activities -->  what is processed on behalf of customers, as their processor
 
 and the page shows that part of the revision's own register in the page's language, so the
@@ -126,66 +129,111 @@ def place_text(place: tuple[str, ...], language: str) -> str:
     return format_list([country_name(item, language) for item in place], locale=language)
 
 
-def labels(terms: tuple[str, ...], table: dict[str, vocab.Labels], language: str) -> str:
-    return format_list([vocab.label(table, term, language) for term in terms], locale=language)
+def labels(terms: tuple[str, ...] | None, table: dict[str, vocab.Labels], language: str) -> list[str]:
+    """Each term's label, one item each: labels are capitalised phrases, which a sentence joining
+    them ("Avtal och Berättigat intresse") would misspell."""
+    return [vocab.label(table, term, language) for term in terms or ()]
 
 
 # --- rows for each table ------------------------------------------------------------------------
 
+Row = dict[str, Any]
+
+
+def source_name(source: str, register: Register, language: str) -> str:
+    """A purpose's source in words: a named source by its name, a DPV class by its label."""
+    if source in {s.id for s in register.sources}:
+        return register.source(source).text[language].name
+    return vocab.label(vocab.DATA_SOURCES, source, language)
+
+
+def purpose_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    rows = []
+    for p in register.processing:
+        text = p.text[language]
+        decides = register.decides_automatically(p)
+        decisions = text.automated_decisions if decides else None
+        rows.append({
+            "id": p.id,
+            "name": text.name,
+            "description": text.description,
+            "data": [register.category(c).text[language].name for c in p.data],
+            "sources": [source_name(s, register, language) for s in p.sources],
+            "recipients": [register.recipient(r).text[language].name for r in p.recipients],
+            "legal_basis": labels(p.legal_basis, vocab.LEGAL_BASES, language),
+            "legal_basis_term": " ".join(p.legal_basis),
+            "special_category_condition": labels(p.special_category_condition, vocab.SPECIAL_CATEGORY_CONDITIONS,
+                                                 language),
+            "legitimate_interest": text.legitimate_interest,
+            "retention": retention_text(p, language),
+            "retention_note": text.retention_note,
+            "requirement": vocab.label(vocab.REQUIREMENTS, p.requirement, language) if p.requirement else None,
+            "automated_decisions": decides,
+            "decision_logic": decisions.logic if decisions else None,
+            "decision_consequences": decisions.consequences if decisions else None,
+            "profiling": p.profiling,
+        })
+    return rows
+
+
+def named(entry: Any, language: str) -> Row:
+    """The id, name and description of an entry of the register, in the language."""
+    text = entry.text[language]
+    return {"id": entry.id, "name": text.name, "description": text.description}
+
+
+def data_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    return [named(c, language) for c in register.personal_data]
+
+
+def recipient_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    return [{**named(r, language), "kind": vocab.label(vocab.RECIPIENT_KINDS, r.kind, language),
+             "country": place_text(r.country, language)} for r in register.recipients]
+
+
+def transfer_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    everyone = strings(language)["all_recipients"]
+    return [{
+        "recipient": register.recipient(tr.recipient).text[language].name if tr.recipient else everyone,
+        "country": place_text(tr.country, language),
+        "safeguard": labels(tr.safeguard, vocab.SAFEGUARDS, language),
+    } for tr in register.transfers]
+
+
+def cookie_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    session = strings(language)["session"]
+    return [{
+        "name": c.name,
+        "provider": c.provider,
+        "duration": session if c.duration == "session" else duration_text(c.duration, language),  # type: ignore[arg-type]
+        "description": c.text[language].description,
+        "purpose": register.purpose(c.processing).text[language].name,
+        "storage": vocab.label(vocab.STORAGE_KINDS, c.storage, language),
+    } for c in register.cookies if arg is None or c.processing == arg]
+
+
+def right_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    return [{"term": r, "name": vocab.label(vocab.RIGHTS, r, language)} for r in register.rights]
+
+
+def source_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    """Each named source, and the purposes whose data comes from it."""
+    return [{**named(s, language), "kind": vocab.label(vocab.DATA_SOURCES, s.kind, language),
+             "purposes": [p.text[language].name for p in register.processing if s.id in p.sources]}
+            for s in register.sources]
+
+
+def activity_rows(register: Register, language: str, arg: str | None) -> list[Row]:
+    return [named(a, language) for a in register.processor_activities]
+
+
+ROWS: dict[str, Callable[[Register, str, str | None], list[Row]]] = {
+    "purposes": purpose_rows, "data": data_rows, "recipients": recipient_rows, "transfers": transfer_rows,
+    "cookies": cookie_rows, "rights": right_rows, "sources": source_rows, "processor-activities": activity_rows,
+}
+
 
 def view(kind: str, arg: str | None, register: Register, language: str) -> dict[str, Any]:
     """The rows of one register table in one language."""
-    t = strings(language)
-    categories = {c.id: c.text[language].name for c in register.personal_data}
-    recipients = {r.id: r.text[language].name for r in register.recipients}
-    if kind == "purposes":
-        rows = [{
-            "id": p.id,
-            "name": p.text[language].name,
-            "description": p.text[language].description,
-            "data": [categories[c] for c in p.data],
-            "legal_basis": labels(p.legal_basis, vocab.LEGAL_BASES, language),
-            "legal_basis_term": " ".join(p.legal_basis),
-            "legitimate_interest": p.text[language].legitimate_interest,
-            "retention": retention_text(p, language),
-            "retention_note": p.text[language].retention_note,
-            "recipients": [recipients[r] for r in p.recipients],
-            "requirement": vocab.label(vocab.REQUIREMENTS, p.requirement, language) if p.requirement else None,
-        } for p in register.processing]
-    elif kind == "data":
-        rows = [{"id": c.id, "name": c.text[language].name, "description": c.text[language].description}
-                for c in register.personal_data]
-    elif kind == "recipients":
-        rows = [{
-            "id": r.id,
-            "name": r.text[language].name,
-            "description": r.text[language].description,
-            "kind": vocab.label(vocab.RECIPIENT_KINDS, r.kind, language),
-            "country": place_text(r.country, language),
-        } for r in register.recipients]
-    elif kind == "transfers":
-        rows = [{
-            "recipient": recipients.get(tr.recipient, tr.recipient) if tr.recipient else t["all_recipients"],
-            "country": place_text(tr.country, language),
-            "safeguard": labels(tr.safeguard, vocab.SAFEGUARDS, language),
-        } for tr in register.transfers]
-    elif kind == "cookies":
-        rows = [{
-            "name": c.name,
-            "provider": c.provider,
-            "duration": t["session"] if c.duration == "session" else duration_text(c.duration, language),  # type: ignore[arg-type]
-            "description": c.text[language].description,
-            "purpose": register.purpose(c.processing).text[language].name,
-            "storage": vocab.label(vocab.STORAGE_KINDS, c.storage, language),
-        } for c in register.cookies if arg is None or c.processing == arg]
-    elif kind == "rights":
-        rows = [{"term": r, "name": vocab.label(vocab.RIGHTS, r, language)} for r in register.rights]
-    elif kind == "sources":
-        rows = [{"id": s.id, "name": s.text[language].name, "description": s.text[language].description,
-                 "kind": vocab.label(vocab.DATA_SOURCES, s.kind, language)} for s in register.sources]
-    elif kind == "processor-activities":
-        rows = [{"id": a.id, "name": a.text[language].name, "description": a.text[language].description}
-                for a in register.processor_activities]
-    else:  # pragma: no cover - check_placeholders reports unknown kinds first
-        rows = []
-    return {"kind": kind, "arg": arg, "rows": rows, "empty": t[f"no_{kind.replace('-', '_')}"]}
+    rows = ROWS[kind](register, language, arg)
+    return {"kind": kind, "arg": arg, "rows": rows, "empty": strings(language)[f"no_{kind.replace('-', '_')}"]}
