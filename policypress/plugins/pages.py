@@ -9,6 +9,7 @@ it renders and when it last changed, so the plugin's events only ask.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from jinja2 import Environment
 
 from ..core import diff
+from ..core.summary import summary
 from ..core.model import Policy, Revision, SourceRef
 from ..core.register import replace_placeholders
 from ..core.register import view as register_view
@@ -48,6 +50,21 @@ def render_register(env: Environment, revision: Revision, language: str, html: s
         return template.render(t=t, view=register_view(kind, arg, revision.register, language))
 
     return replace_placeholders(html, render)
+
+
+HEADING_RE = re.compile(r'<h2 id="(?P<id>[^"]+)"|class="pp-register pp-register--(?P<kind>[\w-]+)"')
+
+
+def section_links(html: str) -> dict[str, str]:
+    """Each register table's kind -> the id of the section (`##` heading) it stands in."""
+    links: dict[str, str] = {}
+    section = None
+    for match in HEADING_RE.finditer(html):
+        if match["id"]:
+            section = match["id"]
+        elif section is not None:
+            links.setdefault(match["kind"], section)
+    return links
 
 
 @dataclass(frozen=True)
@@ -85,9 +102,15 @@ class PolicyPage:
             state.rendered.add(self.policy, self.revision, page_url, html)
         return html
 
-    def context(self, page_url: str) -> dict[str, Any]:
+    def context(self, page_url: str, html: str) -> dict[str, Any]:
+        """The template data of the page; `html` is its converted content (the short layer links
+        to the sections that hold its tables)."""
         timeline = self.build.timelines[self.policy.id]
-        return revision_context(timeline, self.revision, self.kind, self.language, self.build.routes, page_url)
+        context = revision_context(timeline, self.revision, self.kind, self.language, self.build.routes, page_url)
+        if self.revision.register.processing:
+            context["in_short"] = summary(self.build.site.info, self.revision, self.language)
+            context["in_short_links"] = section_links(html)
+        return context
 
     def title(self) -> str | None:
         """A released revision's own page names its version (the stable page keeps its title)."""

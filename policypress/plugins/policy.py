@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import consent, feeds, i18n, jsonld, placeholders, sitemap, theme
+from . import consent, feeds, i18n, jsonld, placeholders, sitemap, summary, theme
 from .build import start_build
 from .config import PolicyConfig
 from .context import not_found_context, site_context
@@ -140,7 +140,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             shown_as = display_path(Path(page.file.abs_src_path), Path(config.config_file_path).parent)
             info["problems"] = [str(p) for p in build.problems.get(shown_as, [])]
         if isinstance(shown, PolicyPage):
-            info.update(shown.context(page.url))
+            info.update(shown.context(page.url, page.content or ""))
             if state.site_url:
                 info["jsonld"] = jsonld.page_script(shown)
         if state.site_url:
@@ -177,6 +177,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if state.site_url:
             feeds.write(build, site_dir, state.language, config.site_name, state.env, config.theme.get("favicon"))
             jsonld.write_processing(build, site_dir, state.language)
+            summary.write(build, site_dir, state.language)
         elif state.language == build.default_language:
             feeds.log.warning("set 'site_url' in mkdocs.yml to publish the change feeds (feeds need absolute links)")
 
