@@ -1,11 +1,24 @@
-"""Typed configuration of the policypress MkDocs plugin: who is responsible, once per site."""
+"""Typed configuration of the policypress MkDocs plugin: who is responsible, once per site.
+
+Options that cannot work are refused in the project's words, with mkdocs.yml, the option's
+line and its path (`plugins.policypress.dpo.appointed`), the same way for `policypress check`
+and for every build."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import yaml
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 
 from ..core.model import Address, Authority, DataProtectionOfficer, Organisation, SiteInfo
+from ..core.problems import Problem, describe, field_path, ordered
+from ..core.types import nearest
+
+Loc = tuple[str | int, ...]
+PLUGIN = ("plugins", "policypress")  # where the plugin's options are in mkdocs.yml
 
 
 class AddressConfig(Config):
@@ -79,6 +92,14 @@ class PolicyConfig(Config):
 
     consent = c.SubConfig(ConsentConfig)
 
+    def validate(self) -> tuple[list[Any], list[Any]]:
+        """MkDocs' validation, after our own: an unknown option or a value of the wrong kind is
+        raised in the project's words (MkDocs prints a raised ValidationError as it is)."""
+        found = option_problems(type(self), dict(self), PLUGIN)
+        if found:
+            raise OptionsError([config_problem(self.config_file_path, loc, message) for loc, message in found])
+        return super().validate()
+
 
 def _address(config: AddressConfig) -> Address | None:
     if not any(config[key] for key in ("street", "postal_code", "locality")):
@@ -99,3 +120,97 @@ def site_info(config: PolicyConfig) -> SiteInfo:
         privacy_policy=config.privacy_policy,
         rights=tuple(config.rights),
     )
+
+
+# --- options in the project's words ---------------------------------------------------------------
+
+
+class OptionsError(ValidationError):
+    """Options in mkdocs.yml that cannot work, one line each: file:line: option: expected, found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = ordered(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+# What each kind of value is called in messages (a value written in YAML, not a Python type).
+KINDS = {bool: "true or false", str: "text", int: "a whole number"}
+
+
+def option_problems(config_class: type[Config], raw: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    """Every option of `raw` (as written in mkdocs.yml) that `config_class` does not know or
+    whose value is not of the option's kind; an empty value leaves the default."""
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        return [(loc, f"expected options as key: value pairs, found {describe(raw)}")]
+    schema = dict(config_class._schema)
+    found: list[tuple[Loc, str]] = []
+    for key, value in raw.items():
+        option = schema.get(key)
+        if option is None:
+            guess = nearest(str(key), list(schema))
+            hint = f"did you mean {guess!r}? " if guess else ""
+            found.append(((*loc, key), f"unknown option {key!r}; {hint}expected one of: {', '.join(schema)}"))
+        else:
+            found += _value_problems(option, value, (*loc, key))
+    return found
+
+
+def _value_problems(option: Any, value: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    if value is None:
+        return []
+    if isinstance(option, c.Optional):
+        option = option.option
+    if isinstance(option, c.SubConfig):
+        return option_problems(option.config_class, value, loc)
+    if isinstance(option, c.ListOfItems):
+        if not isinstance(value, list):
+            return [(loc, f"expected a list (items on lines starting with '- ' or [a, b]), found {describe(value)}")]
+        return [problem for index, item in enumerate(value)
+                for problem in _value_problems(option.option_type, item, (*loc, index))]
+    kind = getattr(option, "_type", None)  # c.Type's type: the options above wrap only c.Type
+    if kind in KINDS and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+        hint = "; put it in quotes to make it text" if kind is str and isinstance(value, (int, float)) else ""
+        return [(loc, f"expected {KINDS[kind]}, found {describe(value)}{hint}")]
+    return []
+
+
+def config_problem(config_file_path: str | None, loc: Loc, message: str) -> Problem:
+    """A problem with an option of mkdocs.yml, on the option's line when it is in that file (not
+    only in a file it INHERITs from)."""
+    path = Path(config_file_path or "mkdocs.yml")
+    lines = config_lines(path)
+    # The option's own line, else its closest parent's (an option left out is on no line).
+    line = next((lines[loc[:end]] for end in range(len(loc), 0, -1) if loc[:end] in lines), None)
+    return Problem(path.name, line, field_path(loc), message)
+
+
+def config_lines(path: Path) -> dict[Loc, int]:
+    """The line of every option in mkdocs.yml, by its path; a plugin's options are under its
+    name (`plugins`, `policypress`, …) whether plugins are written as a list or a mapping. Tags
+    such as !ENV are not resolved: only the places are read."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return {}
+    lines: dict[Loc, int] = {}
+
+    def walk(node: yaml.Node | None, loc: Loc) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines.setdefault((*loc, key.value), key.start_mark.line + 1)
+                    walk(value, (*loc, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                if loc == ("plugins",) and isinstance(item, yaml.ScalarNode):
+                    lines.setdefault((*loc, item.value), item.start_mark.line + 1)
+                elif loc == ("plugins",) and isinstance(item, yaml.MappingNode) and len(item.value) == 1:
+                    walk(item, loc)  # `- name: {options}`: the options are under the plugin's name
+                else:
+                    lines.setdefault((*loc, index), item.start_mark.line + 1)
+                    walk(item, (*loc, index))
+
+    walk(node, ())
+    return lines

@@ -16,6 +16,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..core import search
+from ..core.texts import STRINGS
+from .config import config_problem
 from .material_fix import valid_html
 from .routes import relative
 from .state import BuildState, PassState
@@ -24,15 +26,26 @@ log = get_plugin_logger(__name__)
 
 
 def i18n_languages(config: MkDocsConfig, plugin_name: str) -> tuple[list[str], str]:
-    """The languages being built and the default one, as configured for mkdocs-static-i18n."""
+    """The languages being built and the default one, as configured for mkdocs-static-i18n. A
+    language policypress has no interface texts in is refused, once, in mkdocs.yml."""
     i18n = config.plugins.get(plugin_name)
     if i18n is None:
         raise PluginError(
             f"policypress needs the mkdocs-static-i18n plugin: add '- {plugin_name}:' with your "
             f"languages under 'plugins' in {config.config_file_path} (found plugins: {', '.join(config.plugins)})"
         )
-    languages = [lang.locale for lang in i18n.config.languages if lang.build]
-    default = next(lang.locale for lang in i18n.config.languages if lang.default)
+    configured = list(enumerate(i18n.config.languages))
+    untranslated = [
+        config_problem(config.config_file_path, ("plugins", plugin_name, "languages", index, "locale"),
+                       f"expected a language policypress has interface texts in ({', '.join(STRINGS)}), found "
+                       f"{lang.locale!r}: without them its pages would show policypress's headings, notices and "
+                       f"banner in English; set 'build: false' for {lang.locale} until policypress has its texts")
+        for index, lang in configured if lang.build and lang.locale not in STRINGS
+    ]
+    if untranslated:
+        raise PluginError("\n".join(map(str, untranslated)))
+    languages = [lang.locale for _, lang in configured if lang.build]
+    default = next(lang.locale for _, lang in configured if lang.default)
     return languages, default
 
 
