@@ -108,3 +108,26 @@ def test_nothing_moves_while_the_page_loads(browser: Browser, served: Server, pa
     page.wait_for_timeout(300)  # let a last frame be laid out and reported
     assert page.evaluate("window.__shifts") == []
     context.close()
+
+
+# Every page type, at a small and an ordinary phone width: nothing scrolls sideways.
+WIDTH_PAGES = [*PAGES, ("archived diff", "privacy/1.1/changes/"), ("en archived diff", "en/privacy/1.1/changes/"),
+               ("draft-free 3.1", "privacy/3.1/"), ("en cookie revision", "en/cookies/1.2/")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, served: Server, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    wide = {}
+    for _, path in WIDTH_PAGES:
+        page.goto(f"{served.url}/{path}")
+        sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if sizes[0] > sizes[1]:
+            # Name the widest elements, to say what to fix.
+            wide[path] = (sizes, page.evaluate("""w => [...document.querySelectorAll('article *')]
+                .filter(e => e.getBoundingClientRect().right > w + 1)
+                .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width))
+    context.close()
+    assert wide == {}

@@ -185,6 +185,8 @@ def sections(html: str) -> dict[str, str]:
     out: dict[str, str] = {}
     title = None
     for child in without(html, ".//a[contains(@class, 'headerlink')]"):
+        if not isinstance(child.tag, str):
+            continue  # a comment, such as a page placeholder the plugin replaces
         if child.tag == "h2":
             title = " ".join(child.text_content().split())
             out[title] = ""

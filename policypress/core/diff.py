@@ -297,7 +297,10 @@ class Renderer:
             if len(old_cells) == len(new_cells):
                 row = lxml_html.Element("tr", {"class": "pp-changed-item"})
                 for old_cell, new_cell in zip(old_cells, new_cells):
-                    cell = lxml_html.Element(new_cell.tag)
+                    # The cell keeps what says what it is (scope, and the column name a narrow
+                    # screen shows above it); its content is the comparison.
+                    kept = {key: value for key, value in new_cell.attrib.items() if key in ("scope", "data-label")}
+                    cell = lxml_html.Element(new_cell.tag, kept)
                     self.words(cell, _text(old_cell), _text(new_cell))
                     row.append(cell)
                 return row
