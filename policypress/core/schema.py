@@ -322,6 +322,10 @@ class _Sealed(Strict):
 
     published: DateField = Field(description="the day the revision was released, YYYY-MM-DD")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="the hash written by policypress release")
+    # Written since the chain of seals (revisions released before it have neither); their
+    # values are checked against the file's name and the history in load._check_seals.
+    language: OptionalText = Field(default=None, description="the language the text was released in")
+    previous: OptionalText = Field(default=None, description="the version and sha256 of the revision released before")
 
 
 class ReleasedPolicySource(PolicySource, _Sealed):
