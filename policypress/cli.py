@@ -15,7 +15,7 @@ from pathlib import Path
 from .core.load import LoadResult, load_site
 from .core.model import SiteInfo
 from .core.problems import PolicyError, display_path, format_problems
-from .core.release import plan_release, write_release
+from .core.release import ReleaseError, exclusive, plan_release, recover, write_release
 from .core.timeline import build_date
 
 
@@ -74,14 +74,27 @@ def check(config_file: Path) -> int:
 
 
 def release(config_file: Path, policy_id: str, published: dt.date | None) -> int:
-    """Freeze a policy's living text as a released revision, in every language, or nothing."""
-    result, root = load(config_file)
+    """Freeze a policy's living text as a released revision, in every language, or nothing.
+    One release at a time: the sources are read under the lock, after an interrupted release
+    was finished."""
+    docs_dir, languages, default, info = site_settings(config_file)
+    root = config_file.resolve().parent
     try:
-        plan = plan_release(result, policy_id, published or build_date(), root)
+        with exclusive(docs_dir, root):
+            recovered = recover(docs_dir, root)
+            for finished in recovered:
+                print(f"policypress: {finished.message}")
+            if any(finished.completed and finished.journal.policy == policy_id for finished in recovered):
+                return 0
+            result = load_site(docs_dir, languages, default, root=root, info=info, config_source=config_file.name)
+            plan = plan_release(result, policy_id, published or build_date(), root)
+            write_release(plan, root)
     except PolicyError as error:
         print(f"policypress: {policy_id} was not released; nothing was written.\n{error}", file=sys.stderr)
         return 1
-    write_release(plan)
+    except ReleaseError as error:
+        print(f"policypress: {policy_id} was not released: {error}", file=sys.stderr)
+        return 1
     revision = plan.policy.living
     written = ", ".join(display_path(path, root) for path, _ in plan.files)
     print(f"policypress: released {policy_id} {revision.version} (published {plan.published}, "
