@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 import pytest
@@ -131,3 +132,24 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, served: Server, w
                 .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width))
     context.close()
     assert wide == {}
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_screenshots_of_every_page_type_for_review(browser: Browser, served: Server, width: int) -> None:
+    """Full-page screenshots of every page type in both languages, with the banner showing, kept in
+    artifacts/screenshots/<width>/ for people to review (CI keeps them as build artefacts)."""
+    folder = ARTIFACTS / str(width)
+    folder.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for kind, path in PAGES:
+        page.goto(f"{served.url}/{path}")
+        expect(page.locator(".ppc")).to_be_visible()
+        target = folder / f"{'en-' if path.startswith('en/') else 'sv-'}{kind.replace(' ', '-')}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000  # a rendered page, not a blank one
+    context.close()
