@@ -2,8 +2,10 @@
 
 Reads the W3C term tables (term, type, dpvtype, broader, …) and writes
 policypress/core/data/dpv-2.3-terms.json: for every prefix the classes and properties that exist,
-each class with its DPV type and broader concepts, so a source can be checked offline for terms
-that exist and are of the right kind (a purpose, a kind of personal data, a data subject).
+each class with its DPV type, broader concepts, label and definition, so a source can be checked
+offline for terms that exist and are of the right kind (a purpose, a kind of personal data, a data
+subject), and a misspelt term can be answered with the term whose words say the same thing
+(`pd:NationalIdentificationNumber` -> pd:OfficialID, "an official identifier").
 The W3C Software and Document notice travels with the derived file.
 
 Usage: .venv/bin/python scripts/derive_dpv_terms.py [path/to/vocab/dpv-2.3]
@@ -27,7 +29,7 @@ NOTICE = (
     "Copyright (c) 2026 World Wide Web Consortium (https://www.w3.org/). "
     "Distributed under the W3C Software and Document license, "
     "https://www.w3.org/copyright/software-license-2023/ (full text in dpv-2.3-LICENSE.md). "
-    "Changes: only term names, kinds, DPV types and broader concepts are kept."
+    "Changes: only term names, kinds, DPV types, broader concepts, labels and definitions are kept."
 )
 
 
@@ -56,6 +58,8 @@ def main(source: Path = SOURCE) -> int:
             if row["type"] == "class":
                 entry["types"] = compact("dpvtype")
                 entry["broader"] = compact("hasbroader")
+                entry["label"] = row["label"].strip()
+                entry["definition"] = " ".join(row["definition"].split())
             terms.setdefault(name, {})[row["term"]] = entry
     document = {"notice": NOTICE, "namespaces": namespaces, "terms": terms}
     TARGET.mkdir(parents=True, exist_ok=True)

@@ -1,19 +1,21 @@
 """Offline checks of DPV 2.3 terms against the list derived by scripts/derive_dpv_terms.py.
 
 A term must exist, and be of the kind the field asks for: a purpose in `purpose`, a kind of
-personal data in `terms`, a kind of person in `subjects`. A typo is reported with the nearest
-valid term of that kind.
+personal data in `terms`, a kind of person in `subjects`. A typo is reported with the valid term
+of that kind whose name, label or definition says the same words; a term of another kind says
+where it is written.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .types import nearest
+from .types import Described, misplaced, nearest
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "dpv-2.3-terms.json"
 
@@ -24,6 +26,13 @@ KINDS: dict[str, tuple[str, ...]] = {
     "subject": ("dpv:HumanSubject", "dpv:DataSubject"),
     "authority": ("eu-gdpr:DataProtectionAuthority", "dpv:DataProtectionAuthority"),
     "source": ("dpv:DataSource",),
+}
+# What a term of each kind is, and where a policy writes it.
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "purpose": ("a purpose", "in purpose under processing"),
+    "personal-data": ("a kind of personal data", "in terms under personal_data"),
+    "subject": ("a kind of data subject", "in subjects under processing"),
+    "source": ("a data source", "in sources under processing"),
 }
 SPECIAL_CATEGORY = "dpv:SpecialCategoryPersonalData"
 
@@ -86,12 +95,37 @@ def is_special_category(curie: str) -> bool:
                for term in ancestors(curie))
 
 
+@functools.cache
+def _described(kind: str, prefixes: tuple[str, ...]) -> dict[str, Described]:
+    """The valid terms of a kind with DPV's label and definition of each, and how many narrower
+    terms of the kind each has."""
+    valid = terms_of(kind, prefixes)
+    below = Counter(above for term in valid for above in ancestors(term) - {term})
+    return {term: Described((entry.get("label", ""),), entry.get("definition", ""), below[term])
+            for term in valid if (entry := _entry(term)) is not None}
+
+
+def suggest(curie: str, kind: str, prefixes: Iterable[str]) -> str | None:
+    """The valid term of the kind that `curie` clearly means (its words, a typo of them, or
+    general-language words for the same thing), or None."""
+    described = _described(kind, tuple(prefixes))
+    return nearest(curie, described, described)
+
+
 def problem(curie: str, kind: str, prefixes: Iterable[str]) -> str | None:
-    """None if the term is fine; otherwise why not, with the nearest valid term."""
+    """None if the term is fine; otherwise why not: where a term of another kind is written, and
+    the valid term meant, if one clearly is."""
     if is_a(curie, kind):
         return None
-    valid = terms_of(kind, tuple(prefixes))
-    guess = nearest(curie, valid)
-    reason = "it is not a term of DPV 2.3" if not exists(curie) else f"it is a DPV term, but not a {kind.replace('-', ' ')} term"
+    guess = suggest(curie, kind, prefixes)
+    if not exists(curie):
+        reason = "it is not a term of DPV 2.3"
+    else:
+        reason = f"it is a DPV term, but not a {kind.replace('-', ' ')} term"
+        other = next((k for k in KIND_NAMES if k != kind and is_a(curie, k)), None)
+        where = misplaced(curie)
+        if other:
+            where = f"{curie} is {KIND_NAMES[other][0]}; write it {KIND_NAMES[other][1]}"
+        reason += f"; {where}" if where else ""
     hint = f"; did you mean {guess!r}?" if guess else ""
     return f"{reason}{hint}"

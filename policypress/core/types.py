@@ -14,6 +14,7 @@ from babel import Locale
 from pydantic import PlainValidator
 from pydantic_core import PydanticCustomError
 
+from . import vocabulary as vocab
 from .problems import describe
 from .vocabulary import PSEUDO_TERRITORIES, REGIONS
 
@@ -26,14 +27,273 @@ def fail(expected: str, found: object, hint: str = "") -> PydanticCustomError:
     return PydanticCustomError(ERROR_TYPE, "{message}", {"message": f"{message}{'; ' + hint if hint else ''}"})
 
 
-def nearest(word: str, choices: Collection[str]) -> str | None:
-    """The closest valid spelling, for 'did you mean' hints."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if not matches:
-        lowered = {c.lower(): c for c in choices}
-        matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-        matches = [lowered[m] for m in matches]
-    return matches[0] if matches else None
+# --- suggestions ------------------------------------------------------------------------------
+# A hint names a term only when its words say what the editor wrote: the same words, a typo of
+# them, or words that general language uses for the same thing (the tables below are about
+# English words, not about any vocabulary's terms); never a term of the opposite meaning.
+
+# Words that name the same thing, compared in the form on the left.
+SAME_WORDS: dict[str, tuple[str, ...]] = {
+    "identifier": ("id", "identification", "identity", "number", "nr", "num"),
+    "official": ("national",),
+    "telephone": ("phone", "mobile", "cellphone", "tel"),
+    "picture": ("photo", "photograph", "image"),
+    "postal": ("zip",),
+}
+# One word for two: compounds, abbreviations, irregular plurals.
+WORD_PARTS: dict[str, tuple[str, ...]] = {
+    "birthday": ("birth", "date"), "dob": ("birth", "date"), "postcode": ("postal", "code"),
+    "zipcode": ("postal", "code"), "children": ("child",), "people": ("person",),
+}
+# Words that negate the word after them, words that undo the word before them (consent
+# withdrawal), prefixes that negate a word (unlawful, involuntary), and words of opposite meaning.
+NEGATIONS = frozenset({"non", "not", "no", "without", "never", "anti", "neither", "nor"})
+REVERSALS = frozenset({"withdrawal", "withdraw", "withdrawn", "revocation", "revoke", "revoked", "refusal",
+                       "refuse", "refused"})
+NEGATING_PREFIXES = ("non", "un", "in", "im", "il", "ir", "dis")
+ANTONYMS = frozenset(frozenset(pair.split("/")) for pair in (
+    "public/private", "internal/external", "inside/outside", "within/outside", "inbound/outbound",
+    "incoming/outgoing", "in/out", "explicit/implicit", "manual/automated", "manual/automatic",
+    "include/exclude", "included/excluded", "inclusion/exclusion", "positive/negative", "minimum/maximum",
+    "min/max", "high/low", "accept/reject", "accepted/rejected", "allow/deny", "allowed/denied",
+    "permit/prohibit", "permitted/prohibited", "permission/prohibition", "start/end", "begin/end",
+    "before/after", "first/last", "with/without", "increase/decrease", "enable/disable", "grant/revoke",
+    "given/withdrawn", "add/remove", "added/removed", "open/close", "opened/closed", "present/absent",
+    "identified/anonymous", "identifiable/anonymous", "buyer/seller", "buy/sell", "sender/recipient",
+    "sender/receiver", "send/receive", "import/export", "upload/download", "input/output",
+    "lender/borrower", "parent/child", "adult/child", "adult/minor", "past/current", "past/future",
+    "online/offline", "on/off", "up/down", "over/under", "true/false", "success/failure",
+    "mandatory/optional", "mandatory/voluntary", "required/optional", "physical/digital", "physical/virtual",
+))
+# Words that say nothing about which term is meant ("information about …").
+STOPWORDS = frozenset({
+    "information", "info", "about", "data", "detail", "personal", "the", "a", "an", "and", "or", "of", "for",
+    "to", "on", "by", "from", "as", "at", "such", "used", "is", "are", "be", "its", "their", "which", "that",
+    "this", "eg", "ie", "etc", "you", "your", "we", "our", "us", "it", "until", "so",
+})
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a candidate term says about itself, for `nearest`."""
+
+    labels: tuple[str, ...] = ()  # its names as readers know them (as strong as the term's own name)
+    definition: str = ""          # what it means (weaker: definitions name neighbouring things too)
+    breadth: int = 0              # how many narrower terms it has: of two equal fits, the broader wins
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str     # lower case, in the form SAME_WORDS compares it in, without a plural s
+    stem: str     # without the endings that vary (-e, -y, -ie)
+
+
+def _camel(chunk: str) -> list[str]:
+    """`IPAddress` -> IP, Address; `NonPublicDataSource` -> Non, Public, Data, Source."""
+    parts, start = [], 0
+    for i in range(1, len(chunk)):
+        before, here, after = chunk[i - 1], chunk[i], chunk[i + 1:i + 2]
+        if (before.islower() and here.isupper()) or (before.isupper() and here.isupper() and after.islower()):
+            parts.append(chunk[start:i])
+            start = i
+    return [*parts, chunk[start:]]
+
+
+def _word(text: str) -> _Word:
+    return _Word(text, re.sub(r"(?:e|y|ie|i)$", "", text) if len(text) > 4 else text)
+
+
+def _local(term: str) -> str:
+    """A term without its CURIE prefix: `pd:Name` -> Name."""
+    return re.sub(r"^[a-z][\w-]*:(?=\S)", "", term)
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[_Word, ...]:
+    """The words of a term, key, id or label, as `nearest` compares them (a CURIE's prefix is not
+    a word of it): `pd:NationalIdentificationNumber` -> official, identifier, identifier."""
+    raw = " ".join(part.lower() for chunk in re.findall(r"[^\W\d_]+", _local(text)) for part in _camel(chunk))
+    words = []
+    for word in re.sub(r"\be mail\b", "email", raw).split():
+        for part in WORD_PARTS.get(word, (word,)):
+            part = next((same for same, others in SAME_WORDS.items() if part in others), part)
+            part = part[:-1] if len(part) > 3 and part.endswith("s") and not part.endswith(("ss", "us", "is")) else part
+            words.append(_word(part))
+    return tuple(w for w in words if len(w.text) > 1)
+
+
+def _content(words: tuple[_Word, ...]) -> list[_Word]:
+    return [w for w in words if w.text not in STOPWORDS]
+
+
+@functools.lru_cache(maxsize=65536)
+def _similar(a: _Word, b: _Word) -> float:
+    """1 for the same word, 0.9 for a typo of it, 0 for another word. A typo keeps the first
+    letter and changes one letter of five or more (two of eleven or more), swaps two neighbours,
+    or adds up to two at the end (a Swedish `posten` for `post`). A word inside another
+    (account/accounting, nature/signature), short words one letter apart (like/life) and words
+    apart at the start (height/weight, preference/reference) are other words."""
+    if a.stem == b.stem:
+        return 1.0
+    x, y = sorted((a.text, b.text), key=len)
+    if len(x) <= 3 or x[0] != y[0]:
+        return 0.0
+    if x in y:
+        return 0.9 if y.startswith(x) and len(y) - len(x) <= 2 else 0.0
+    if len(y) - len(x) > 2:
+        return 0.0
+    edits = _edits(x, y)
+    swapped = edits == 1 and sorted(x) == sorted(y)
+    return 0.9 if swapped or edits <= (2 if len(y) > 10 else 1 if len(y) > 4 else 0) else 0.0
+
+
+def _edits(x: str, y: str) -> int:
+    """Letters inserted, removed, changed or swapped with a neighbour to make x into y."""
+    rows = [list(range(len(y) + 1))]
+    for i in range(1, len(x) + 1):
+        row = [i]
+        for j in range(1, len(y) + 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x[i - 1] != y[j - 1])))
+            if i > 1 and j > 1 and x[i - 1] == y[j - 2] and x[i - 2] == y[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+@functools.lru_cache(maxsize=8192)
+def _polarity(words: tuple[_Word, ...]) -> dict[str, bool]:
+    """Each word with True where it is negated: `NonPublicDataSource` -> public: True, "neither
+    the controller" -> controller: True."""
+    polar: dict[str, bool] = {}
+    negate, last = False, None
+    for word in (w.text for w in words if w.text not in ("the", "a", "an")):
+        if word in NEGATIONS:
+            negate = not negate
+        elif word in REVERSALS and last is not None:
+            polar[last] = not polar[last]
+        elif word in REVERSALS:
+            negate = not negate
+        else:
+            polar[word], negate, last = negate, False, word
+    return polar
+
+
+# Antonyms that begin other words: on/off (onboarding), in/out (inbound), up/down (upload).
+_PARTICLES: dict[str, tuple[str, ...]] = {}
+for _pair in ANTONYMS:
+    for _p, _q in (tuple(_pair), tuple(_pair)[::-1]):
+        if max(len(_p), len(_q)) <= 4:
+            _PARTICLES[_p] = (*_PARTICLES.get(_p, ()), _q)
+
+
+@functools.lru_cache(maxsize=65536)
+def _contrary(a: str, b: str) -> bool:
+    """Words of opposite meaning: public/private, lawful/unlawful, employer/employee, and the
+    same word after opposite particles (onboarding/offboarding, inbound/outbound)."""
+    if a == b:
+        return False
+    if frozenset((a, b)) in ANTONYMS:
+        return True
+    for x, y in ((a, b), (b, a)):
+        if len(y) > 3 and x.endswith(y) and x[:-len(y)] in NEGATING_PREFIXES:
+            return True
+        if len(x) > 5 and x.endswith(("er", "or")) and y.endswith("ee") and x[:-2] == y[:-2]:
+            return True
+    return any(b.startswith(q) and a[n:] == b[len(q):] and len(a) - n > 3
+               for n in (2, 3, 4) for q in _PARTICLES.get(a[:n], ()))
+
+
+def opposite(a: str, b: str) -> bool:
+    """True if one term says the opposite of the other: the same word negated in one of them
+    (`NonPublicDataSource` / `PublicDataSource`, `consent` / `consent-withdrawal`), or words of
+    opposite meaning (`PrivateDataSource` / `PublicDataSource`, `Employer` / `Employee`)."""
+    words_a, words_b = _words(a), _words(b)
+    pa, pb = _polarity(words_a), _polarity(words_b)
+    if any(pa[w] != pb[w] for w in pa.keys() & pb.keys()):
+        return True
+    only_a = [*(pa.keys() - pb.keys()), "".join(w.text for w in words_a)]
+    only_b = [*(pb.keys() - pa.keys()), "".join(w.text for w in words_b)]
+    return any(_contrary(x, y) and pa.get(x, False) == pb.get(y, False) for x in only_a for y in only_b)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A candidate's words, prepared once: its names' content words (and each name run together,
+    `birthdate`), the words its names negate, and the words its definition affirms."""
+
+    names: tuple[tuple[_Word, ...], ...]
+    named: frozenset[_Word]
+    negated: frozenset[str]
+    defined: frozenset[str]
+
+
+@functools.lru_cache(maxsize=8192)
+def _profile(term: str, about: Described) -> _Profile:
+    names = tuple(_words(name) for name in (term, *about.labels))
+    # A definition names neighbouring things too, some only to exclude them ("not citizens").
+    definition = tuple(_content(_words(about.definition)))
+    return _Profile(
+        names=tuple(tuple(_content(name)) for name in names),
+        named=frozenset(w for name in names for w in (*_content(name), _word("".join(x.text for x in name)))),
+        negated=frozenset(w for name in names for w, negated in _polarity(name).items() if negated),
+        defined=frozenset(w.stem for w in definition if not _polarity(definition).get(w.text)),
+    )
+
+
+def _fit(wanted: list[_Word], term: str, about: Described) -> tuple[float, ...]:
+    """How well a term's words say what was written: (2 if they say all of it, 1 if they name
+    the thing itself and leave out only what was said about it, else 0; how closely; how much of
+    the term was written; how broad the term is). A definition's words count half, and only
+    where the term's name has another of the words."""
+    profile = _profile(term, about)
+    weights = []
+    for word in wanted:
+        by_name = max((_similar(word, w) for w in profile.named), default=0.0)
+        # `PrivateDataSource` says what `NonPublicDataSource` says.
+        if not by_name and any(_contrary(word.text, w) for w in profile.negated):
+            by_name = 1.0
+        weights.append(by_name or 0.5 * (word.stem in profile.defined))
+    precision = max((sum(1 for w in name if any(_similar(w, x) for x in wanted)) / len(name)
+                     for name in profile.names if name), default=0.0)
+    head = weights[-1] >= 0.8 and precision == 1.0
+    tier = 2 if all(weights) and max(weights) > 0.5 else 1 if head else 0
+    return (tier, sum(weights) / len(wanted), precision, about.breadth)
+
+
+def nearest(word: str, choices: Collection[str], about: Mapping[str, Described] | None = None) -> str | None:
+    """The valid spelling meant, for 'did you mean' hints, or None when none is clearly meant.
+
+    In order: the same term in other capitals or with another prefix; the term the value
+    extends (`eu-gdpr:A6-1-b-contract-performance` -> eu-gdpr:A6-1-b); the term whose name,
+    labels or definition say the same words (`NationalIdentificationNumber` -> OfficialID,
+    `PhoneNumber` -> TelephoneNumber, `FirstName` -> Name); for codes, the nearest spelling. A
+    term of opposite meaning is never suggested, nor one of several that fit equally well.
+    """
+    about = about or {}
+    pool = [c for c in dict.fromkeys(choices) if not opposite(word, c)]
+    same = [c for c in pool if _local(c).lower() == _local(word).lower()]
+    extended = sorted((c for c in pool if word.startswith(c + "-")), key=len, reverse=True)
+    if same or extended:
+        return (same or extended)[0]
+    wanted = list(dict.fromkeys(_content(_words(word))))
+    fits = [(fit, c) for c in pool if wanted and (fit := _fit(wanted, c, about.get(c, Described())))[0]]
+    if guess := _clear_winner(sorted(fits, reverse=True)):
+        return guess
+    if wanted and any(ch.islower() for ch in _local(word)):
+        return None
+    # A code (eu-gdpr:A6-1-g, legal-se:DPA-SV) or only general words (personal): the nearest
+    # spelling that has every word written (of equally near codes, the last in order, as before).
+    spelt = [(ratio, c) for c in pool
+             if all(any(_similar(w, x) for x in _words(c)) for w in _words(word) if len(w.text) > 2)
+             and (ratio := difflib.SequenceMatcher(None, word.lower(), c.lower()).ratio()) >= 0.6]
+    return max(spelt)[1] if spelt else None
+
+
+def _clear_winner(ranked: list[tuple[tuple[float, ...], str]]) -> str | None:
+    """The best candidate, unless another fits exactly as well."""
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1]
 
 
 @dataclass(frozen=True, order=True)
@@ -119,20 +379,53 @@ CookieName = Annotated[str, PlainValidator(_cookie_name)]
 
 
 def one_of(choices: Mapping[str, Mapping[str, str]], what: str) -> Callable[[Any], str]:
-    """A validator accepting only the given terms. On a miss it suggests the nearest term, or
-    the term whose label was written (`consent` or `samtycke` -> eu-gdpr:A6-1-a)."""
+    """A validator accepting only the given terms. On a miss it says where a term of another field
+    belongs (an Art. 6(1) basis written as a safeguard), or suggests the term whose label was
+    written (`consent` or `samtycke` -> eu-gdpr:A6-1-a) or whose words are nearest."""
     by_label = {label.lower(): term for term, labels in choices.items() for label in labels.values()}
+    about = {term: Described(tuple(labels.values())) for term, labels in choices.items()}
 
     def validate(value: Any) -> str:
         if isinstance(value, str) and value in choices:
             return value
         listed = ", ".join(sorted(choices))
-        guess = None
-        if isinstance(value, str):
-            guess = by_label.get(value.strip().lower()) or nearest(value, choices)
-        raise fail(f"{what}, one of: {listed}", value, f"did you mean {guess!r}?" if guess else "")
+        hint = misplaced(value, choices) if isinstance(value, str) else None
+        if isinstance(value, str) and not hint:
+            guess = by_label.get(value.strip().lower()) or nearest(value, choices, about)
+            hint = f"did you mean {guess!r}?" if guess else None
+        raise fail(f"{what}, one of: {listed}", value, hint or "")
 
     return validate
+
+
+# What the terms of each closed set are, and where they are written (for a term written in
+# another field).
+HOMES: tuple[tuple[Mapping[str, Any], str, str], ...] = (
+    (vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis", "in legal_basis under processing"),
+    (vocab.SPECIAL_CATEGORY_CONDITIONS, "a GDPR Art. 9(2) condition for special-category data",
+     "in special_category_condition under processing"),
+    (vocab.SAFEGUARDS, "a GDPR Chapter V safeguard for transfers outside the EU/EEA", "as a safeguard under transfers"),
+    (vocab.RIGHTS, "a GDPR data-subject right", "in rights"),
+    (vocab.REQUIREMENTS, "a statement of whether providing the data is required", "in requirement under processing"),
+    (vocab.RETENTION_EVENTS, "an event a retention period counts from",
+     "in retention under processing, as {{after: {term}}}"),
+    (vocab.RECIPIENT_KINDS, "a kind of recipient", "as kind under recipients"),
+    (vocab.DATA_SOURCES, "a data source", "in sources under processing"),
+    (vocab.STORAGE_KINDS, "a place in the browser", "as storage under cookies"),
+)
+
+
+def misplaced(term: str, here: Mapping[str, Any] | None = None) -> str | None:
+    """Where a term of another field belongs (`eu-gdpr:A6-1-a` written as a safeguard: in
+    legal_basis under processing), or None. `here` is the set the field itself accepts."""
+    for terms, what, where in HOMES:
+        if terms is not here and term in terms:
+            return f"{term} is {what}; write it {where.format(term=term)}"
+    # Terms no field takes (the Art. 28 processor agreement) say what to write instead.
+    for prefix, where in vocab.MISPLACED_BASES:
+        if term.startswith(prefix) and not any(t.startswith(prefix) for terms, _, _ in HOMES for t in terms):
+            return f"{term} {where}"
+    return None
 
 
 _DURATION_RE = re.compile(

@@ -5,6 +5,7 @@ Every check returns `Problem`s instead of raising, so all problems are reported 
 
 from __future__ import annotations
 
+import types
 import typing
 from typing import Any
 
@@ -45,7 +46,7 @@ def _problem(source: Source, schema: type[BaseModel], error: dict[str, Any], def
     elif kind in ("list_type", "tuple_type"):
         message = f"expected a list (items on lines starting with '- ' or [a, b]), found {describe(found)}"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        message = f"expected a mapping of keys to values, found {describe(found)}"
+        message = _not_a_mapping(schema, loc, found)
     elif kind == "bool_type":
         message = f"expected true or false, found {describe(found)}"
     elif kind == "too_short":
@@ -54,7 +55,89 @@ def _problem(source: Source, schema: type[BaseModel], error: dict[str, Any], def
         message = f"expected the 64-character hash written by `policypress release`, found {describe(found)}"
     else:  # pragma: no cover - every type our schema can produce is mapped above
         message = f"{error['msg']}; found {describe(found)}"
+    if isinstance(found, list) and kind in (ERROR_TYPE, "bool_type") and not _takes_list(schema, loc):
+        one = f"{loc[-1]} takes" if isinstance(loc[-1], str) else f"each item of {loc[-2]} is"
+        message += f"; {one} one value, not a list"
     return Problem(source.shown, source.line_of(loc), field_path(loc), message)
+
+
+def _field(schema: type[BaseModel], loc: Loc) -> tuple[type[BaseModel], str, Any]:
+    """The model, key and type of the field a value at `loc` is written in (for an item of a
+    list, the list's field and the type of its items)."""
+    last = max(i for i, part in enumerate(loc) if isinstance(part, str))
+    model = _model_at(schema, loc[:last])
+    annotation = model.model_fields[str(loc[last])].annotation
+    for _ in loc[last + 1:]:
+        lists = [form for form in _forms(annotation) if typing.get_origin(form) in (list, tuple)]
+        annotation = typing.get_args(lists[0])[0] if lists else annotation
+    return model, str(loc[last]), annotation
+
+
+def _forms(annotation: Any) -> list[Any]:
+    """The types a value may have: `A | None` -> [A]; `Annotated[A, …]` -> [A]."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _forms(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [form for arg in typing.get_args(annotation) if arg is not type(None) for form in _forms(arg)]
+    return [annotation]
+
+
+def _takes_list(schema: type[BaseModel], loc: Loc) -> bool:
+    try:
+        _, _, annotation = _field(schema, loc)
+    except (KeyError, ValueError):
+        return True  # not a field of the schema: nothing to say about its shape
+    return any(typing.get_origin(form) in (list, tuple) for form in _forms(annotation))
+
+
+def _not_a_mapping(schema: type[BaseModel], loc: Loc, found: object) -> str:
+    """A text or list where a mapping is expected: the accepted forms (the field's description
+    when it gives them, else the keys an entry needs), and the mapping the value was meant as,
+    when its values fit keys of their own (`retention: P2Y` -> {duration: P2Y})."""
+    try:
+        parent, key, annotation = _field(schema, loc)
+    except (KeyError, ValueError):
+        return f"expected a mapping of keys to values, found {describe(found)}"
+    model = _inner_model(annotation) or parent
+    description = parent.model_fields[key].description or ""
+    required = [name for name, field in model.model_fields.items() if field.is_required()]
+    expected = description if isinstance(loc[-1], str) and "{" in description else \
+        f"a mapping of keys to values such as {{{', '.join(f'{name}: …' for name in required)}}}"
+    meant = _meant_as(model, found)
+    if meant:
+        hint = f"; did you mean {{{', '.join(f'{k}: {v}' for k, v in meant.items())}}}?"
+    elif isinstance(found, str) and found.strip() and f"{key}_note" in parent.model_fields:
+        hint = f"; put the words in {key}_note and write {key} in one of these forms"
+    else:
+        hint = ""
+    return f"expected {expected}, found {describe(found)}{hint}"
+
+
+def _meant_as(model: type[BaseModel], found: object) -> dict[str, object] | None:
+    """The mapping a value (or each value of a list) makes when each goes under the one key that
+    takes it; keys that take any text are not guessed (they would take every value)."""
+    values = found if isinstance(found, list) else [found]
+    meant: dict[str, object] = {}
+    for value in values:
+        keys = [name for name in model.model_fields if name not in meant
+                and _accepts(model, name, value) and not _accepts(model, name, "any words at all")]
+        if len(keys) != 1:
+            return None
+        meant[keys[0]] = value
+    try:
+        model.model_validate(meant)
+    except ValidationError:
+        return None  # the entry needs more than these values: the forms say what
+    return meant
+
+
+def _accepts(model: type[BaseModel], key: str, value: object) -> bool:
+    """True if `value` is valid under `key` (whatever else the entry lacks)."""
+    try:
+        model.model_validate({key: value})
+    except ValidationError as error:
+        return all(e["loc"][:1] != (key,) for e in error.errors())
+    return True
 
 
 def _unknown_key(source: Source, schema: type[BaseModel], loc: Loc, found: object, default: Source | None) -> str:
