@@ -7,7 +7,11 @@ on purpose, so that editors get clear errors instead of silent surprises:
   with its field name (PyYAML would raise a bare ValueError; MkDocs drops the whole
   front matter without a word);
 * only `true`/`false` are booleans (YAML 1.2), so the country code `NO` stays Norway;
-* a key written twice in one mapping is an error, not a silent overwrite.
+* a key written twice in one mapping is an error, not a silent overwrite;
+* a hostile file cannot hang or crash a command: nesting deeper than MAX_DEPTH, aliases that
+  expand to more than MAX_VALUES values, and values PyYAML cannot construct (an explicit
+  `!!timestamp` of a day that does not exist, an integer of thousands of digits) are problems
+  with their line, like any other.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from .problems import Problem, field_path
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|$)", re.S)
 
 Loc = tuple[str | int, ...]
+
+# Far beyond any real front matter (a policy nests four levels, and has a few hundred values).
+MAX_DEPTH = 50
+MAX_VALUES = 100_000
 
 
 # libyaml's parser when PyYAML was built with it (much faster on large sites), else PyYAML's own;
@@ -132,6 +140,11 @@ def _load_yaml(text: str, first_line: int, shown: str) -> tuple[Any, dict[Loc, i
     except _Recursive as error:
         return None, {}, [Problem(shown, error.line, "", "the value anchored here contains an alias of itself; "
                                                          "front matter cannot repeat itself endlessly: write the values out")]
+    except _Unreadable as error:
+        return None, {}, [Problem(shown, error.line, "", error.message)]
+    except RecursionError:  # the parser's own nesting, before ours is counted
+        return None, {}, [Problem(shown, first_line, "", f"expected front matter nested at most {MAX_DEPTH} levels deep, "
+                                                         "found deeper nesting than the parser can follow")]
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         return None, {}, [Problem(shown, first_line, "", f"YAML syntax error: {error}")]
     finally:
@@ -148,6 +161,14 @@ class _Recursive(Exception):
         self.line = line
 
 
+class _Unreadable(Exception):
+    """A value that cannot be read safely: too deep, too large once aliases expand, or refused
+    by PyYAML's constructors."""
+
+    def __init__(self, line: int, message: str) -> None:
+        self.line, self.message = line, message
+
+
 class _Tree:
     """One walk over the parsed nodes: the value of each (plain lists, mappings and text built
     here, other scalars by the loader), the line of each field, keys written twice. An alias
@@ -158,6 +179,7 @@ class _Tree:
         self.lines: dict[Loc, int] = {}
         self.problems: list[Problem] = []
         self.built: dict[int, Any] = {}  # id(node) -> its value
+        self.sizes: dict[int, int] = {}  # id(node) -> how many values it stands for, aliases expanded
         self.open: set[int] = set()  # nodes being built: an alias of one would never end
 
     def value(self, node: yaml.Node, loc: Loc) -> Any:
@@ -166,19 +188,47 @@ class _Tree:
         line = self.first + node.start_mark.line
         if id(node) in self.open:
             raise _Recursive(line)
+        if len(loc) > MAX_DEPTH:
+            raise _Unreadable(line, f"expected front matter nested at most {MAX_DEPTH} levels deep, found deeper nesting here")
         self.lines.setdefault(loc, line)
         self.open.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            value = node.value if node.tag == STR else self.loader.construct_object(node, deep=True)
+            value = node.value if node.tag == STR else self.construct(node, line)
         elif isinstance(node, yaml.SequenceNode) and node.tag == SEQ:
             value = [self.value(item, (*loc, index)) for index, item in enumerate(node.value)]
         elif isinstance(node, yaml.MappingNode) and node.tag == MAP and not any(k.tag == MERGE for k, _ in node.value):
             value = self.mapping(node, loc)
         else:  # explicit tags and merge keys: PyYAML's rules (and its errors)
-            value = self.loader.construct_object(node, deep=True)
+            value = self.construct(node, line)
         self.open.discard(id(node))
         self.built[id(node)] = value
+        self.count(node, line)
         return value
+
+    def count(self, node: yaml.Node, line: int) -> None:
+        """How many values a node stands for once every alias in it is written out: a few lines
+        of aliases can stand for billions (an "alias bomb"), which every later comparison would walk."""
+        children = node.value if isinstance(node, yaml.SequenceNode) else (
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else [])
+        size = 1 + sum(self.sizes.get(id(child), 1) for child in children)
+        self.sizes[id(node)] = size
+        if size > MAX_VALUES:
+            raise _Unreadable(line, f"expected at most {MAX_VALUES:,} values, found a value that aliases repeat into "
+                                    f"{size:,} or more; write the values out instead of repeating aliases")
+
+    def construct(self, node: yaml.Node, line: int) -> Any:
+        """A value only PyYAML's constructors know (a number, a tagged value), or a problem."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError, RecursionError) as error:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            text = str(getattr(node, "value", ""))
+            shown = text if len(text) <= 40 else f"{text[:20]}… ({len(text)} characters)"
+            reason = str(error).split(";")[0].split(": value has")[0]  # without Python's advice
+            raise _Unreadable(line, f"expected a value YAML can read, found {tag} {shown} that cannot be read "
+                                    f"({reason}); write it as plain text") from None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         value: dict[Any, Any] = {}
