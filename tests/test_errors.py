@@ -307,7 +307,8 @@ CASES = [
          "found text 'dpv:ServiceProvison'; it is not a term of DPV 2.3; did you mean 'dpv:ServiceProvision'?"),
     case("dpv_term_of_the_wrong_kind", SV_FILE, "terms: [pd:Name, pd:EmailAddress]", "terms: [pd:Name, dpv:Customer]",
          f"{SV}:10: personal_data[0].terms[1]: expected a kind of personal data: a DPV 2.3 term such as "
-         "pd:EmailAddress, found text 'dpv:Customer'; it is a DPV term, but not a personal data term"),
+         "pd:EmailAddress, found text 'dpv:Customer'; it is a DPV term, but not a personal data term; "
+         "dpv:Customer is a kind of data subject; write it in subjects under processing"),
     case("term_without_prefix", SV_FILE, "purpose: [dpv:ServiceProvision]", "purpose: [ServiceProvision]",
          f"{SV}:14: processing[0].purpose[0]: expected a purpose: a DPV term such as dpv:ServiceProvision, "
          "found text 'ServiceProvision'"),
