@@ -53,6 +53,16 @@ CASES = [
     Case("a tagged date that does not exist", SV, "effective: 2026-03-01", "effective: !!timestamp 2027-02-30",
          ["docs/privacy/index.sv.md:5: expected a value YAML can read, found !!timestamp 2027-02-30 that cannot be "
           "read (day is out of range for month); write it as plain text"]),
+    # Python's int() reads other scripts' digits: "2.1١" (an Arabic-Indic one) would be version 2.11.
+    Case("a non-ASCII digit in a version", SV, 'version: "2.1"', 'version: "2.1\u0661"',
+         ["docs/privacy/index.sv.md:4: version: expected a version \"major.minor\" of whole numbers, e.g. \"2.1\", "
+          "found text '2.1\u0661'"]),
+    Case("a non-ASCII digit in a date", SV, "effective: 2026-03-01", "effective: 2026-03-0\u0661",
+         ["docs/privacy/index.sv.md:5: effective: expected a date written YYYY-MM-DD, e.g. 2026-03-01, found text "
+          "'2026-03-0\u0661'"]),
+    Case("a non-ASCII digit in a duration", SV, "duration: P3Y", "duration: P\u0663Y",
+         ["docs/privacy/index.sv.md:18: processing[0].retention.duration: expected an ISO 8601 duration such as P2Y "
+          "(2 years), P6M (6 months), P30D (30 days) or PT12H (12 hours), found text 'P\u0663Y'"]),
     Case("a 5000-digit integer", SV, "summary: Nyhetsbrevet har fått en egen rad.", "summary: " + "7" * 5000,
          ["docs/privacy/index.sv.md:6: expected a value YAML can read, found !!int 77777777777777777777… (5000 "
           "characters) that cannot be read (Exceeds the limit (4300 digits) for integer string conversion); write it "

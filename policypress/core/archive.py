@@ -36,7 +36,7 @@ from .frontmatter import FRONT_MATTER_RE
 SEAL_RE = re.compile(r"^sha256:[ \t]*(?P<hash>\S*)[ \t]*\n", re.M)
 # The lines `seal` adds, in the order it writes them.
 SEAL_KEYS = ("published", "language", "previous", "sha256")
-PREVIOUS_RE = re.compile(r"(?P<version>\d+\.\d+) (?P<hash>[0-9a-f]{64})")
+PREVIOUS_RE = re.compile(r"(?P<version>[0-9]+\.[0-9]+) (?P<hash>[0-9a-f]{64})")
 JOURNAL_NAME = ".policypress-release.journal"
 TEMPORARY_RE = re.compile(r"\.[^/\\]+\.tmp")
 
@@ -63,7 +63,7 @@ def archive_path(living: Path, version: str, language: str) -> Path:
 
 def is_archive_name(stem: str) -> bool:
     """True for names `archive_path` writes: `1.2`, `terms-1.2` (without language and `.md`)."""
-    return re.fullmatch(r"(?:.+-)?\d+\.\d+", stem) is not None
+    return re.fullmatch(r"(?:.+-)?[0-9]+\.[0-9]+", stem) is not None
 
 
 def version_in_name(stem: str) -> str:

@@ -316,7 +316,8 @@ class Version:
         return cls(int(major), int(minor))
 
 
-_VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+# ASCII digits only: Python's \d and int() also take other scripts' digits ("3.1١" would read as 3.11).
+VERSION_RE = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 def _version(value: Any) -> Version:
@@ -325,7 +326,7 @@ def _version(value: Any) -> Version:
     if isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool):
         raise fail('a version "major.minor" in quotes, e.g. "2.1"', value,
                    'YAML reads an unquoted 2.10 as the number 2.1, so write version: "2.10"')
-    if not isinstance(value, str) or not _VERSION_RE.match(value):
+    if not isinstance(value, str) or not VERSION_RE.match(value):
         raise fail('a version "major.minor" of whole numbers, e.g. "2.1"', value)
     return Version.parse(value)
 
@@ -337,7 +338,7 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     expected = "a date written YYYY-MM-DD, e.g. 2026-03-01"
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise fail(expected, value)
     try:
         return dt.date.fromisoformat(value)
@@ -429,8 +430,8 @@ def misplaced(term: str, here: Mapping[str, Any] | None = None) -> str | None:
 
 
 _DURATION_RE = re.compile(
-    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$"
+    r"^P(?!$)(?:(?P<years>[0-9]+)Y)?(?:(?P<months>[0-9]+)M)?(?:(?P<weeks>[0-9]+)W)?(?:(?P<days>[0-9]+)D)?"
+    r"(?:T(?=[0-9])(?:(?P<hours>[0-9]+)H)?(?:(?P<minutes>[0-9]+)M)?)?$"
 )
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from .frontmatter import Loc, Source
 from .problems import Problem, describe, field_path
 from .schema import LIST_KEYS, PAGE_KEYS, PolicySource, TranslationSource
+from .types import VERSION_RE
 from .types import ERROR_TYPE, nearest
 from .vocabulary import EEA_COUNTRIES, LEGITIMATE_INTEREST
 
@@ -306,7 +307,8 @@ def check_translation(default: Source, source: Source) -> list[Problem]:
         add(("children",), f"required field is missing; {default.shown} states how data about children is handled "
                            "(GDPR Art. 8), so state it in this language too")
     version, expected = ours.get("version"), theirs.get("version")
-    if isinstance(version, str) and isinstance(expected, str) and version != expected:
+    # An invalid version in the default file is reported there; comparing with it would only echo it.
+    if isinstance(version, str) and isinstance(expected, str) and version != expected and VERSION_RE.match(expected):
         add(("version",), f"the languages disagree on the version: expected \"{expected}\" as in {default.shown}, "
                           f"found \"{version}\"; translate the current text and update the version")
     for list_name, key in LIST_KEYS.items():
