@@ -51,20 +51,21 @@ def test_the_first_version_is_called_the_first_version(example_build: Build) -> 
 
 @pytest.mark.parametrize(("page", "language"), [("index.html", "sv"), ("en/index.html", "en")])
 def test_the_landing_page_lists_each_policy_with_its_version(example_build: Build, page: str, language: str) -> None:
-    from conftest import TODAY
-    from policypress.core.texts import long_date
+    from conftest import TODAY, plugin_options
+    from policypress.core.texts import date_locale, long_date
     from policypress.core.timeline import Timeline
 
     t = strings(language)
+    dates = date_locale(language, plugin_options("policypress").get("locales"))
     items = {li["data-pp-policy"]: li for li in example_build.html(page).select(".pp-policies > li")}
     assert set(items) == set(example_site().policies)
     for policy in example_site().policies.values():
         timeline = Timeline(policy, TODAY)
         text = items[policy.id].get_text(" ", strip=True)
         assert t["policy_in_force"].format(version=timeline.in_force.version,
-                                           date=long_date(timeline.in_force.effective, language)) in text
+                                           date=long_date(timeline.in_force.effective, dates)) in text
         announced = [a.get_text() for a in items[policy.id].select(".pp-policies__announced a")]
-        assert announced == [t["policy_announced"].format(version=r.version, date=long_date(r.effective, language))
+        assert announced == [t["policy_announced"].format(version=r.version, date=long_date(r.effective, dates))
                              for r in timeline.upcoming]
 
 

@@ -320,7 +320,7 @@ def test_diff_marks_words_inside_changed_paragraphs_and_table_cells(announced: B
     # The new section is one inserted block.
     assert any(i.select_one("h2") and "Klagomål" in i.get_text() for i in diff.select("ins.pp-block"))
     stats = html.select_one(".pp-diff-stats").get_text()
-    assert stats == "2 ändrade, 2 tillagda och 0 borttagna stycken."
+    assert stats == "2 ändrade stycken och 2 tillagda stycken."
 
 
 def test_diff_in_english(announced: Build) -> None:

@@ -16,12 +16,14 @@ import copy
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
+
+from .texts import Strings
 
 Status = Literal["equal", "changed", "inserted", "deleted"]
 LinkRewriter = Callable[[str], str]
@@ -76,6 +78,13 @@ class Stats:
     @property
     def total(self) -> int:
         return self.changed + self.inserted + self.deleted
+
+
+def stats_text(stats: Stats, strings: Strings) -> str:
+    """What changed, counted in words: `2 ändrade stycken och 1 tillagt stycke.` (no zero counts)."""
+    counts = (("passages_changed", stats.changed), ("passages_added", stats.inserted),
+              ("passages_removed", stats.deleted))
+    return strings.join(strings.plural(name, count) for name, count in counts if count) + "."
 
 
 @dataclass
@@ -216,7 +225,7 @@ def word_diff(old: str, new: str) -> list[tuple[Status, str]]:
 class Renderer:
     """Builds the diff's HTML with lxml elements (text is escaped by construction)."""
 
-    def __init__(self, strings: Mapping[str, str], old_link: LinkRewriter, new_link: LinkRewriter):
+    def __init__(self, strings: Strings, old_link: LinkRewriter, new_link: LinkRewriter):
         self.t = strings
         self.old_link = old_link
         self.new_link = new_link
@@ -378,7 +387,7 @@ def sections(all_units: list[Unit]) -> Iterator[list[Unit]]:
         yield current
 
 
-def render(old_html: str, new_html: str, strings: Mapping[str, str], old_link: LinkRewriter, new_link: LinkRewriter) -> Diff:
+def render(old_html: str, new_html: str, strings: Strings, old_link: LinkRewriter, new_link: LinkRewriter) -> Diff:
     """The comparison of two rendered revisions as an HTML fragment, with counts of changes."""
     renderer = Renderer(strings, old_link, new_link)
     root = lxml_html.Element("div", {"class": "pp-diff"})
@@ -411,7 +420,7 @@ def _unit(renderer: Renderer, unit: Unit) -> HtmlElement:
     return container
 
 
-def _collapsed(renderer: Renderer, units_: list[Unit], strings: Mapping[str, str]) -> HtmlElement:
+def _collapsed(renderer: Renderer, units_: list[Unit], strings: Strings) -> HtmlElement:
     """Unchanged blocks behind a `<details>` whose summary says what is hidden."""
     details = lxml_html.Element("details", {"class": "pp-unchanged"})
     summary = lxml_html.Element("summary")
@@ -421,7 +430,7 @@ def _collapsed(renderer: Renderer, units_: list[Unit], strings: Mapping[str, str
     if heading is not None:
         summary.text = strings["unchanged_section"].format(title=heading.text)
     else:
-        summary.text = strings["unchanged_block"] if count == 1 else strings["unchanged_blocks"].format(count=count)
+        summary.text = strings.plural("passages_unchanged", count)
     for unit in units_:
         details.append(_unit(renderer, unit))
     return details

@@ -1,296 +1,303 @@
-"""Interface strings and date formatting per language (English is the fallback)."""
+"""Interface strings, plural phrases and dates in every language a site is built in.
+
+The strings are gettext messages: the source (msgid) is English, here, in `vocabulary.py` and in
+the templates; each language's translations are a catalog,
+`policypress/locale/<language>/LC_MESSAGES/policypress.po`, compiled to a `.mo` next to it
+(`scripts/catalogs.py` extracts, updates and compiles them). A language has a catalog or is not
+offered: no language stands in for another. Dates are CLDR's, through Babel, in the page's
+locale (or the locale a site chose for a language, such as `en_GB`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import gettext
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 
-STRINGS: dict[str, dict[str, str]] = {
-    "sv": {
-        "version": "Version",
-        "effective": "Gäller från",
-        "in_force": "Gällde",
-        "in_effect": "Gäller",
-        "in_short": "I korthet",
-        "short_who": "Vem som ansvarar",
-        "short_dpo": "Dataskyddsombud:",
-        "short_what": "Vilka uppgifter och varför",
-        "short_how_long": "Hur länge",
-        "short_who_receives": "Vilka som får uppgifterna",
-        "short_transfers": "Utanför EU/EES",
-        "short_decisions": "Automatiserade beslut",
-        "short_rights": "Dina rättigheter",
-        "short_complaint": "Du kan klaga hos",
-        "short_more": "Mer om detta",
-        "policy_in_force": "Version {version} gäller sedan {date}.",
-        "policy_announced": "Version {version} börjar gälla {date}.",
-        "follow_changes": "Följ ändringarna: få veta om nya versioner innan de börjar gälla",
-        "permanent_address": "Policyns fasta adress",
-        "permanent_address_shows": "visar alltid den version som gäller.",
-        "revision": "Versionsinformation",
-        "summary": "Ändringar i denna version",
-        "change_major": "Större ändring",
-        "change_first": "Första versionen",
-        "revision_title": "{title}, version {version}",
-        "feed_description": "Nya versioner av integritetspolicyn och cookiepolicyn hos {site}, med vad som ändras och när det börjar gälla.",
-        "feed_major_description": "Bara de större ändringarna i policyerna hos {site}, innan de börjar gälla.",
-        "change_minor": "Mindre ändring",
-        "state_current": "Detta är den version som gäller nu.",
-        "state_superseded": "Detta är en tidigare version som inte längre gäller.",
-        "state_upcoming": "Denna version börjar gälla {date}.",
-        "state_draft": "Utkast: denna version är inte publicerad och gäller inte.",
-        "read_current": "Läs den version som gäller nu",
-        "announced": "En ny version ({version}) börjar gälla {date}.",
-        "read_new": "Läs den nya versionen",
-        "see_changes": "Se vad som ändras",
-        "all_versions": "Alla versioner",
-        "versions_nav": "Versioner av policyn",
-        "now": "gäller nu",
-        "upcoming": "kommande",
-        "this_version": "denna version",
-        "changes": "ändringar",
-        "read_version": "Läs version {version}",
-        "changelog": "Ändringslogg",
-        "changelog_of": "Ändringslogg: {title}",
-        "changelog_intro": "Alla publicerade versioner, den senaste först.",
-        "site_changelog_intro": "Alla publicerade versioner av våra policyer, den senaste först.",
-        "policy": "Policy",
-        "published": "Publicerad",
-        "kind": "Typ",
-        "links": "Läs",
-        "subscribe": "Prenumerera på ändringar",
-        "feed_all": "Atom-flöde med alla ändringar",
-        "feed_json": "JSON-flöde med alla ändringar",
-        "feed_major": "Atom-flöde med bara större ändringar",
-        "feed_title": "{site}: ändringar i policyer",
-        "feed_major_title": "{site}: större ändringar i policyer",
-        "entry_title": "{title} {version} gäller från {date}",
-        "diff_title": "Ändringar i version {version}",
-        "diff_intro": "Version {new} ({new_state}) jämförd med version {old}, som gällde från {old_date}.",
-        "diff_stats": "{changed} ändrade, {inserted} tillagda och {deleted} borttagna stycken.",
-        "diff_none": "Texten är oförändrad; ändringen gäller bara versionsuppgifterna.",
-        "diff_legend": "Borttagen text är överstruken, tillagd text är understruken; båda är märkta för skärmläsare.",
-        "deleted_start": "Borttagen text:",
-        "deleted_end": "slut på borttagen text.",
-        "inserted_start": "Tillagd text:",
-        "inserted_end": "slut på tillagd text.",
-        "deleted_row": "Borttagen rad",
-        "inserted_row": "Tillagd rad",
-        "unchanged_section": "Oförändrat avsnitt: {title}",
-        "unchanged_blocks": "{count} oförändrade stycken",
-        "unchanged_block": "1 oförändrat stycke",
-        "col_purpose": "Ändamål",
-        "col_data": "Personuppgifter",
-        "col_legal_basis": "Rättslig grund",
-        "col_retention": "Hur länge",
-        "col_category": "Slags uppgifter",
-        "col_details": "Vad det är",
-        "col_recipient": "Mottagare",
-        "col_role": "Roll",
-        "col_country": "Land",
-        "col_safeguard": "Skyddsåtgärd",
-        "col_cookie": "Namn",
-        "col_provider": "Sätts av",
-        "col_duration": "Sparas",
-        "legitimate_interest": "Vårt berättigade intresse",
-        "requirement": "Måste du lämna uppgifterna?",
-        "session": "Tills du stänger webbläsaren",
-        "retention_statute": "enligt {statute}",
-        "problems_title": "Sidan har problem som stoppar publiceringen",
-        "problems_intro": "Det här är en förhandsvisning. mkdocs build publicerar inte webbplatsen förrän problemen nedan är åtgärdade.",
-        "retention_by_law": "så länge {statute} kräver",
-        "all_recipients": "Alla mottagare i dessa länder",
-        "no_transfers": "Vi för inte över personuppgifter till länder utanför EU och EES.",
-        "no_cookies": "Inga kakor.",
-        "no_purposes": "Ingen behandling.",
-        "no_data": "Inga personuppgifter.",
-        "no_recipients": "Vi lämnar inte ut personuppgifter till någon.",
-        "no_rights": "",
-        "no_sources": "Vi hämtar inte personuppgifter från andra.",
-        "no_processor_activities": "Vi behandlar inte personuppgifter för andras räkning.",
-        "col_source": "Källa",
-        "col_source_kind": "Slags källa",
-        "col_service": "Tjänst",
-        "col_used_for": "Används för",
-        "col_on_behalf": "Vad vi gör för kundens räkning",
-        "sources": "Källor",
-        "shared_with": "Lämnas till",
-        "special_category_condition": "För känsliga personuppgifter",
-        "decisions_none": "Vi fattar inga automatiserade beslut om dig.",
-        "decisions_made": "Automatiserade beslut",
-        "decision_consequences": "Vad det innebär för dig",
-        "profiling_yes": "Vi använder uppgifterna till profilering.",
-        "profiling_no": "Vi använder inte uppgifterna till profilering.",
-        "consent_title": "Vi använder kakor",
-        "consent_intro": "Nödvändiga kakor behövs för att webbplatsen ska fungera. Med ditt samtycke använder vi också kakor för:",
-        "consent_gpc": "Din webbläsare skickar Global Privacy Control. Vi tolkar det som att du avböjer alla kakor som kräver samtycke; du kan ändra det i inställningarna.",
-        "consent_acceptAll": "Godkänn alla",
-        "consent_rejectAll": "Avvisa alla",
-        "consent_settings": "Inställningar",
-        "consent_save": "Spara mina val",
-        "consent_ok": "OK",
-        "consent_close": "Stäng",
-        "consent_alwaysOn": "Alltid på",
-        "consent_cookies": "Kakor",
-        "consent_policy": "Läs vår cookiepolicy",
-        "consent_settingsTitle": "Cookieinställningar",
-        "consent_settingsIntro": "Välj vilka kakor du godkänner. Inget är förvalt, och du kan ändra dig när som helst.",
-        "consent_necessary": "Nödvändiga",
-        "consent_necessary_description": "Håller webbplatsen igång, skyddar den och kommer ihåg dina val. De kräver inget samtycke.",
-        "consent_button": "Cookieinställningar",
-        "not_found_title": "Sidan finns inte",
-        "not_found_text": "Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är länken felskriven.",
-        "not_found_home": "Till startsidan",
-        "not_found_policies": "Våra policyer",
-    },
-    "en": {
-        "version": "Version",
-        "effective": "In effect from",
-        "in_force": "In effect",
-        "in_effect": "In effect",
-        "in_short": "In short",
-        "short_who": "Who is responsible",
-        "short_dpo": "Data protection officer:",
-        "short_what": "What data and why",
-        "short_how_long": "For how long",
-        "short_who_receives": "Who receives the data",
-        "short_transfers": "Outside the EU/EEA",
-        "short_decisions": "Automated decisions",
-        "short_rights": "Your rights",
-        "short_complaint": "You can complain to",
-        "short_more": "More on this",
-        "policy_in_force": "Version {version}, in effect since {date}.",
-        "policy_announced": "Version {version} takes effect on {date}.",
-        "follow_changes": "Follow changes: hear about new versions before they take effect",
-        "permanent_address": "The policy's permanent address",
-        "permanent_address_shows": "always shows the version in effect.",
-        "revision": "Version information",
-        "summary": "Changes in this version",
-        "change_major": "Major change",
-        "change_first": "First version",
-        "revision_title": "{title}, version {version}",
-        "feed_description": "New versions of the privacy and cookie policies of {site}: what changes and when it takes effect.",
-        "feed_major_description": "Only the major changes to the policies of {site}, before they take effect.",
-        "change_minor": "Minor change",
-        "state_current": "This is the version in effect now.",
-        "state_superseded": "This is an earlier version that is no longer in effect.",
-        "state_upcoming": "This version takes effect on {date}.",
-        "state_draft": "Draft: this version is not published and not in effect.",
-        "read_current": "Read the version in effect now",
-        "announced": "A new version ({version}) takes effect on {date}.",
-        "read_new": "Read the new version",
-        "see_changes": "See what changes",
-        "all_versions": "All versions",
-        "versions_nav": "Versions of this policy",
-        "now": "in effect now",
-        "upcoming": "upcoming",
-        "this_version": "this version",
-        "changes": "changes",
-        "read_version": "Read version {version}",
-        "changelog": "Changelog",
-        "changelog_of": "Changelog: {title}",
-        "changelog_intro": "Every published version, newest first.",
-        "site_changelog_intro": "Every published version of our policies, newest first.",
-        "policy": "Policy",
-        "published": "Published",
-        "kind": "Kind",
-        "links": "Read",
-        "subscribe": "Subscribe to changes",
-        "feed_all": "Atom feed of all changes",
-        "feed_json": "JSON feed of all changes",
-        "feed_major": "Atom feed of major changes only",
-        "feed_title": "{site}: policy changes",
-        "feed_major_title": "{site}: major policy changes",
-        "entry_title": "{title} {version} in effect from {date}",
-        "diff_title": "Changes in version {version}",
-        "diff_intro": "Version {new} ({new_state}) compared with version {old}, in effect from {old_date}.",
-        "diff_stats": "{changed} changed, {inserted} added and {deleted} removed passages.",
-        "diff_none": "The text is unchanged; only the version details changed.",
-        "diff_legend": "Removed text is struck through, added text is underlined; both are labelled for screen readers.",
-        "deleted_start": "Removed text:",
-        "deleted_end": "end of removed text.",
-        "inserted_start": "Added text:",
-        "inserted_end": "end of added text.",
-        "deleted_row": "Removed row",
-        "inserted_row": "Added row",
-        "unchanged_section": "Unchanged section: {title}",
-        "unchanged_blocks": "{count} unchanged passages",
-        "unchanged_block": "1 unchanged passage",
-        "col_purpose": "Purpose",
-        "col_data": "Personal data",
-        "col_legal_basis": "Legal basis",
-        "col_retention": "How long",
-        "col_category": "Kind of data",
-        "col_details": "What it is",
-        "col_recipient": "Recipient",
-        "col_role": "Role",
-        "col_country": "Country",
-        "col_safeguard": "Safeguard",
-        "col_cookie": "Name",
-        "col_provider": "Set by",
-        "col_duration": "Kept for",
-        "legitimate_interest": "Our legitimate interest",
-        "requirement": "Must you provide the data?",
-        "session": "Until you close the browser",
-        "retention_statute": "as required by {statute}",
-        "problems_title": "This page has problems that stop publishing",
-        "problems_intro": "This is a preview. mkdocs build will not publish the site until the problems below are fixed.",
-        "retention_by_law": "as long as {statute} requires",
-        "all_recipients": "Every recipient in these countries",
-        "no_transfers": "We do not transfer personal data to countries outside the EU and EEA.",
-        "no_cookies": "No cookies.",
-        "no_purposes": "No processing.",
-        "no_data": "No personal data.",
-        "no_recipients": "We do not disclose personal data to anyone.",
-        "no_rights": "",
-        "no_sources": "We do not obtain personal data from others.",
-        "no_processor_activities": "We do not process personal data on behalf of others.",
-        "col_source": "Source",
-        "col_source_kind": "Kind of source",
-        "col_service": "Service",
-        "col_used_for": "Used for",
-        "col_on_behalf": "What we do on the customer's behalf",
-        "sources": "Sources",
-        "shared_with": "Shared with",
-        "special_category_condition": "For sensitive personal data",
-        "decisions_none": "We make no automated decisions about you.",
-        "decisions_made": "Automated decisions",
-        "decision_consequences": "What it means for you",
-        "profiling_yes": "We use the data for profiling.",
-        "profiling_no": "We do not use the data for profiling.",
-        "consent_title": "We use cookies",
-        "consent_intro": "Necessary cookies keep the website working. With your consent we also use cookies for:",
-        "consent_gpc": "Your browser sends Global Privacy Control. We take it as declining all cookies that need consent; you can change that in the settings.",
-        "consent_acceptAll": "Accept all",
-        "consent_rejectAll": "Reject all",
-        "consent_settings": "Settings",
-        "consent_save": "Save my choices",
-        "consent_ok": "OK",
-        "consent_close": "Close",
-        "consent_alwaysOn": "Always on",
-        "consent_cookies": "Cookies",
-        "consent_policy": "Read our cookie policy",
-        "consent_settingsTitle": "Cookie settings",
-        "consent_settingsIntro": "Choose which cookies you accept. Nothing is preselected, and you can change your mind at any time.",
-        "consent_necessary": "Necessary",
-        "consent_necessary_description": "Keep the website running and secure and remember your choices. They need no consent.",
-        "consent_button": "Cookie settings",
-        "not_found_title": "Page not found",
-        "not_found_text": "There is no page at this address. It may have moved, or the link may be mistyped.",
-        "not_found_home": "Go to the home page",
-        "not_found_policies": "Our policies",
-    },
+DOMAIN = "policypress"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural for extraction (`ngettext` translates it for a count)."""
+    return singular, plural
+
+
+def P_(context: str, message: str) -> tuple[str, str]:
+    """Marks a message whose translation depends on a context (the same English, other words)."""
+    return context, message
+
+
+# Every interface string by the name templates and code use for it (`t.version`, `t["version"]`).
+# Placeholders in braces are filled with str.format. Quotes are typographic; each catalog uses
+# its language's own.
+MESSAGES: dict[str, str | tuple[str, str]] = {
+    "version": N_("Version"),
+    "effective": N_("In effect from"),
+    "in_force": P_("the period of a version no longer in effect", "In effect"),
+    "in_effect": N_("In effect"),
+    "in_short": N_("In short"),
+    "short_who": N_("Who is responsible"),
+    "short_dpo": N_("Data protection officer:"),
+    "short_what": N_("What data and why"),
+    "short_how_long": N_("For how long"),
+    "short_who_receives": N_("Who receives the data"),
+    "short_transfers": N_("Outside the EU/EEA"),
+    "short_decisions": N_("Automated decisions"),
+    "short_rights": N_("Your rights"),
+    "short_complaint": N_("You can complain to"),
+    "short_more": N_("More on this"),
+    "policy_in_force": N_("Version {version}, in effect since {date}."),
+    "policy_announced": N_("Version {version} takes effect on {date}."),
+    "follow_changes": N_("Follow changes: hear about new versions before they take effect"),
+    "permanent_address": N_("The policy’s permanent address"),
+    "permanent_address_shows": N_("always shows the version in effect."),
+    "revision": N_("Version information"),
+    "summary": N_("Changes in this version"),
+    "change_major": N_("Major change"),
+    "change_first": N_("First version"),
+    "revision_title": N_("{title}, version {version}"),
+    "feed_description": N_("New versions of the privacy and cookie policies of {site}: what changes and when it takes effect."),
+    "feed_major_description": N_("Only the major changes to the policies of {site}, before they take effect."),
+    "change_minor": N_("Minor change"),
+    "state_current": N_("This is the version in effect now."),
+    "state_superseded": N_("This is an earlier version that is no longer in effect."),
+    "state_upcoming": N_("This version takes effect on {date}."),
+    "state_draft": N_("Draft: this version is not published and not in effect."),
+    "read_current": N_("Read the version in effect now"),
+    "announced": N_("A new version ({version}) takes effect on {date}."),
+    "read_new": N_("Read the new version"),
+    "see_changes": N_("See what changes"),
+    "all_versions": N_("All versions"),
+    "versions_nav": N_("Versions of this policy"),
+    "now": N_("in effect now"),
+    "upcoming": N_("upcoming"),
+    "this_version": N_("this version"),
+    "changes": N_("changes"),
+    "read_version": N_("Read version {version}"),
+    "changelog": N_("Changelog"),
+    "changelog_of": N_("Changelog: {title}"),
+    "changelog_intro": N_("Every published version, newest first."),
+    "site_changelog_intro": N_("Every published version of our policies, newest first."),
+    "policy": N_("Policy"),
+    "published": N_("Published"),
+    "kind": N_("Kind"),
+    "links": N_("Read"),
+    "subscribe": N_("Subscribe to changes"),
+    "feed_all": N_("Atom feed of all changes"),
+    "feed_json": N_("JSON feed of all changes"),
+    "feed_major": N_("Atom feed of major changes only"),
+    "feed_title": N_("{site}: policy changes"),
+    "feed_major_title": N_("{site}: major policy changes"),
+    "entry_title": N_("{title} {version} in effect from {date}"),
+    "diff_title": N_("Changes in version {version}"),
+    "diff_intro": N_("Version {new} ({new_state}) compared with version {old}, in effect from {old_date}."),
+    "diff_none": N_("The text is unchanged; only the version details changed."),
+    "diff_legend": N_("Removed text is struck through, added text is underlined; both are labelled for screen readers."),
+    "deleted_start": N_("Removed text:"),
+    "deleted_end": N_("end of removed text."),
+    "inserted_start": N_("Added text:"),
+    "inserted_end": N_("end of added text."),
+    "deleted_row": N_("Removed row"),
+    "inserted_row": N_("Added row"),
+    "unchanged_section": N_("Unchanged section: {title}"),
+    "col_purpose": N_("Purpose"),
+    "col_data": N_("Personal data"),
+    "col_legal_basis": N_("Legal basis"),
+    "col_retention": N_("How long"),
+    "col_category": N_("Kind of data"),
+    "col_details": N_("What it is"),
+    "col_recipient": N_("Recipient"),
+    "col_role": N_("Role"),
+    "col_country": N_("Country"),
+    "col_safeguard": N_("Safeguard"),
+    "col_cookie": N_("Name"),
+    "col_provider": N_("Set by"),
+    "col_duration": N_("Kept for"),
+    "legitimate_interest": N_("Our legitimate interest"),
+    "requirement": N_("Must you provide the data?"),
+    "session": N_("Until you close the browser"),
+    "retention_statute": N_("as required by {statute}"),
+    "problems_title": N_("This page has problems that stop publishing"),
+    "problems_intro": N_("This is a preview. mkdocs build will not publish the site until the problems below are fixed."),
+    "retention_by_law": N_("as long as {statute} requires"),
+    "all_recipients": N_("Every recipient in these countries"),
+    "no_transfers": N_("We do not transfer personal data to countries outside the EU and EEA."),
+    "no_cookies": N_("No cookies."),
+    "no_purposes": N_("No processing."),
+    "no_data": N_("No personal data."),
+    "no_recipients": N_("We do not disclose personal data to anyone."),
+    "no_sources": N_("We do not obtain personal data from others."),
+    "no_processor_activities": N_("We do not process personal data on behalf of others."),
+    "col_source": N_("Source"),
+    "col_source_kind": N_("Kind of source"),
+    "col_service": N_("Service"),
+    "col_used_for": N_("Used for"),
+    "col_on_behalf": N_("What we do on the customer’s behalf"),
+    "sources": N_("Sources"),
+    "shared_with": N_("Shared with"),
+    "special_category_condition": N_("For sensitive personal data"),
+    "decisions_none": N_("We make no automated decisions about you."),
+    "decisions_made": N_("Automated decisions"),
+    "decision_consequences": N_("What it means for you"),
+    "profiling_yes": N_("We use the data for profiling."),
+    "profiling_no": N_("We do not use the data for profiling."),
+    "consent_title": N_("We use cookies"),
+    "consent_intro": N_("Necessary cookies keep the website working. With your consent we also use cookies for:"),
+    "consent_gpc": N_("Your browser sends Global Privacy Control. We take it as declining all cookies that need consent; you can change that in the settings."),
+    "consent_acceptAll": N_("Accept all"),
+    "consent_rejectAll": N_("Reject all"),
+    "consent_settings": N_("Settings"),
+    "consent_save": N_("Save my choices"),
+    "consent_ok": N_("OK"),
+    "consent_close": N_("Close"),
+    "consent_alwaysOn": N_("Always on"),
+    "consent_cookies": N_("Cookies"),
+    "consent_policy": N_("Read our cookie policy"),
+    "consent_settingsTitle": N_("Cookie settings"),
+    "consent_settingsIntro": N_("Choose which cookies you accept. Nothing is preselected, and you can change your mind at any time."),
+    "consent_necessary": N_("Necessary"),
+    "consent_necessary_description": N_("Keep the website running and secure and remember your choices. They need no consent."),
+    "consent_button": N_("Cookie settings"),
+    "not_found_title": N_("Page not found"),
+    "not_found_text": N_("There is no page at this address. It may have moved, or the link may be mistyped."),
+    "not_found_home": N_("Go to the home page"),
+    "not_found_policies": N_("Our policies"),
+    "made_with": N_("Made with {material}"),
 }
+# Counted phrases: the form for the count is the language's (1 ändrat stycke, 2 ändrade stycken).
+PLURALS: dict[str, tuple[str, str]] = {
+    "passages_changed": Nn_("{count} changed passage", "{count} changed passages"),
+    "passages_added": Nn_("{count} added passage", "{count} added passages"),
+    "passages_removed": Nn_("{count} removed passage", "{count} removed passages"),
+    "passages_unchanged": Nn_("{count} unchanged passage", "{count} unchanged passages"),
+}
+# Strings that are empty in every language are no messages (an empty msgid is a catalog's header).
+EMPTY: dict[str, str] = {"no_rights": ""}
 
 
-def strings(language: str) -> dict[str, str]:
-    return {**STRINGS["en"], **STRINGS.get(language, {})}
+class NoCatalog(KeyError):
+    """A language policypress has no catalog for."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        super().__init__(f"policypress has no texts in {language!r}: expected one of {', '.join(languages())} "
+                         f"(a catalog policypress/locale/<language>/LC_MESSAGES/{DOMAIN}.po)")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def catalog_name(language: str) -> str:
+    """The folder of a language's catalog: `pt-BR` -> `pt_BR`."""
+    return language.replace("-", "_")
+
+
+def catalog_path(language: str, suffix: str = ".mo") -> Path:
+    return LOCALE_DIR / catalog_name(language) / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+@functools.cache
+def languages() -> tuple[str, ...]:
+    """Every language policypress has a compiled catalog for, sorted."""
+    return tuple(sorted(path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")))
+
+
+@functools.cache
+def translations(language: str) -> gettext.GNUTranslations:
+    """A language's compiled catalog; NoCatalog if it has none."""
+    if catalog_name(language) not in languages():
+        raise NoCatalog(language)
+    with catalog_path(language).open("rb") as mo:
+        return gettext.GNUTranslations(mo)
+
+
+def translate(language: str, message: str | tuple[str, str]) -> str:
+    """A message in a language; a message with a context is given as (context, message)."""
+    catalog = translations(language)
+    if isinstance(message, tuple):
+        return catalog.pgettext(*message)
+    return catalog.gettext(message)
+
+
+class Strings(dict[str, str]):
+    """The interface strings of one language by name (`t.version`, `t["version"]`), with the
+    counted phrases and lists of that language. Templates get it as `t`."""
+
+    def __init__(self, language: str, values: Mapping[str, str]) -> None:
+        super().__init__(values)
+        self.language = language
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translations(self.language).ngettext(singular, plural, n)
+
+    def plural(self, name: str, count: int) -> str:
+        """A counted phrase of PLURALS in the form for `count`: `1 unchanged passage`."""
+        return self.ngettext(*PLURALS[name], count).format(count=count)
+
+    def join(self, items: Iterable[str]) -> str:
+        """Items as this language lists them: `a, b och c`, `a, b und c`."""
+        return format_list(list(items), locale=Locale.parse(catalog_name(self.language)))
+
+
+@functools.cache
+def _values(language: str) -> dict[str, str]:
+    return {**{name: translate(language, message) for name, message in MESSAGES.items()}, **EMPTY}
+
+
+def strings(language: str) -> Strings:
+    """Every interface string in `language`, from its catalog; NoCatalog if it has none."""
+    return Strings(language, _values(language))
+
+
+class Catalogs(Mapping[str, Strings]):
+    """The languages with a catalog, each to its strings: `language in STRINGS` asks whether
+    policypress has texts in it."""
+
+    def __getitem__(self, language: str) -> Strings:
+        return strings(language)
+
+    def __contains__(self, language: object) -> bool:
+        return isinstance(language, str) and catalog_name(language) in languages()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(languages())
+
+    def __len__(self) -> int:
+        return len(languages())
+
+
+STRINGS = Catalogs()
+
+
+def date_locale(language: str, locales: Mapping[str, str] | None = None) -> str:
+    """The CLDR locale of a language's dates: the site's choice (`locales: {en: en_GB}`), else
+    the language itself."""
+    return (locales or {}).get(language) or language
+
+
+def check_locale(locale: str) -> str | None:
+    """Why `locale` is not a CLDR locale Babel knows, or None."""
+    try:
+        Locale.parse(catalog_name(locale))
+    except (ValueError, UnknownLocaleError):
+        return f"expected a CLDR locale such as en_GB or de_AT, found {locale!r}"
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
-def long_date(date: dt.date, language: str) -> str:
-    """`1 september 2026` / `September 1, 2026`: CLDR formats via babel (cached: every page
-    lists the dates of every revision)."""
-    return format_date(date, format="long", locale=language)
+def long_date(date: dt.date, locale: str) -> str:
+    """A date as CLDR writes it in a locale: `1 juni 2025`, `1. kesäkuuta 2025`, `1. Juni 2025`,
+    `June 1, 2025`; `en_GB`: `1 June 2025` (cached: every page lists the dates of every revision)."""
+    return format_date(date, format="long", locale=Locale.parse(catalog_name(locale)))

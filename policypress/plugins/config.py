@@ -15,6 +15,7 @@ from mkdocs.config.base import Config, ValidationError
 
 from ..core.model import Address, Authority, DataProtectionOfficer, Organisation, SiteInfo
 from ..core.problems import Problem, describe, field_path, ordered
+from ..core.texts import check_locale
 from ..core.types import nearest
 
 Loc = tuple[str | int, ...]
@@ -92,10 +93,14 @@ class PolicyConfig(Config):
 
     consent = c.SubConfig(ConsentConfig)
 
+    # The CLDR locale of a language's dates where it is not the language itself: `{en: en_GB}`
+    # gives "1 June 2025" on English pages (CLDR's `en` writes "June 1, 2025").
+    locales = c.Type(dict, default={})
+
     def validate(self) -> tuple[list[Any], list[Any]]:
         """MkDocs' validation, after our own: an unknown option or a value of the wrong kind is
         raised in the project's words (MkDocs prints a raised ValidationError as it is)."""
-        found = option_problems(type(self), dict(self), PLUGIN)
+        found = option_problems(type(self), dict(self), PLUGIN) + locale_problems(dict(self).get("locales"))
         if found:
             raise OptionsError([config_problem(self.config_file_path, loc, message) for loc, message in found])
         return super().validate()
@@ -154,6 +159,21 @@ def option_problems(config_class: type[Config], raw: Any, loc: Loc) -> list[tupl
             found.append(((*loc, key), f"unknown option {key!r}; {hint}expected one of: {', '.join(schema)}"))
         else:
             found += _value_problems(option, value, (*loc, key))
+    return found
+
+
+def locale_problems(raw: Any) -> list[tuple[Loc, str]]:
+    """`locales`: each language to a CLDR locale Babel knows."""
+    loc = (*PLUGIN, "locales")
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        return [(loc, f"expected each language with the CLDR locale of its dates, e.g. {{en: en_GB}}, found {describe(raw)}")]
+    found: list[tuple[Loc, str]] = []
+    for language, locale in raw.items():
+        problem = check_locale(locale) if isinstance(locale, str) else f"expected text, found {describe(locale)}"
+        if problem:
+            found.append(((*loc, str(language)), problem))
     return found
 
 

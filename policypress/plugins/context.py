@@ -8,21 +8,28 @@ from typing import Any, Literal
 
 from . import consent
 from ..core.model import Revision
-from ..core.texts import long_date, strings
+from ..core.texts import date_locale, long_date, strings
 from ..core.timeline import Timeline
 from .routes import Routes, relative
-from .state import PassState
+from .state import BuildState, PassState
 from .theme import NavMemo
 
 Kind = Literal["stable", "revision", "diff"]
 
 
-def date_info(date: dt.date | None, language: str) -> dict[str, str] | None:
-    return None if date is None else {"iso": date.isoformat(), "text": long_date(date, language)}
+def dates_locale(build: BuildState, language: str) -> str:
+    """The CLDR locale of a language's dates on this site (`locales: {en: en_GB}` in mkdocs.yml)."""
+    return date_locale(language, build.options.locales)
 
 
-def revision_entry(timeline: Timeline, revision: Revision, language: str, routes: Routes, page_url: str) -> dict[str, Any]:
-    """One revision as lists and notices show it."""
+def date_info(date: dt.date | None, locale: str) -> dict[str, str] | None:
+    """A date for a `<time>` element: ISO, and as the locale writes it (`locale`: see `dates_locale`)."""
+    return None if date is None else {"iso": date.isoformat(), "text": long_date(date, locale)}
+
+
+def revision_entry(timeline: Timeline, revision: Revision, language: str, routes: Routes, page_url: str,
+                   dates: str) -> dict[str, Any]:
+    """One revision as lists and notices show it, its dates in the locale `dates`."""
     policy = timeline.policy
     url = routes.revision(policy, revision, language)
     previous = timeline.previous(revision)
@@ -33,19 +40,20 @@ def revision_entry(timeline: Timeline, revision: Revision, language: str, routes
         "state": timeline.state(revision),
         "title": revision.texts[language].title,
         "summary": revision.texts[language].summary,
-        "effective": date_info(revision.effective, language),
-        "published": date_info(revision.published, language),
-        "until": date_info(timeline.until(revision), language),
+        "effective": date_info(revision.effective, dates),
+        "published": date_info(revision.published, dates),
+        "until": date_info(timeline.until(revision), dates),
         "url": relative(url, page_url),
         "is_here": url == page_url,
         "diff_url": relative(routes.diff(policy, revision, language), page_url) if previous else None,
     }
 
 
-def revision_context(timeline: Timeline, revision: Revision, kind: Kind, language: str, routes: Routes, page_url: str) -> dict[str, Any]:
+def revision_context(timeline: Timeline, revision: Revision, kind: Kind, language: str, routes: Routes, page_url: str,
+                     dates: str) -> dict[str, Any]:
     """Context of a page showing one revision: the stable page, a revision's own page or its diff."""
     policy = timeline.policy
-    entry = revision_entry(timeline, revision, language, routes, page_url)
+    entry = revision_entry(timeline, revision, language, routes, page_url, dates)
     in_force = timeline.in_force
     return {
         "kind": kind,
@@ -55,23 +63,23 @@ def revision_context(timeline: Timeline, revision: Revision, kind: Kind, languag
         "this": entry,
         "effective": entry["effective"]["text"],
         "current_url": relative(routes.stable(policy, language), page_url),
-        "in_force": revision_entry(timeline, in_force, language, routes, page_url) if in_force else None,
+        "in_force": revision_entry(timeline, in_force, language, routes, page_url, dates) if in_force else None,
         # Announced revisions, shown as notices on the stable page.
         "announced": [
-            revision_entry(timeline, r, language, routes, page_url)
+            revision_entry(timeline, r, language, routes, page_url, dates)
             for r in timeline.upcoming if kind == "stable" and r != revision
         ],
-        "versions": [revision_entry(timeline, r, language, routes, page_url) for r in reversed(timeline.public)],
+        "versions": [revision_entry(timeline, r, language, routes, page_url, dates) for r in reversed(timeline.public)],
         "changelog_url": relative(routes.changelog(policy, language), page_url),
     }
 
 
-def changelog_rows(timelines: list[Timeline], language: str, routes: Routes, page_url: str) -> list[dict[str, Any]]:
+def changelog_rows(timelines: list[Timeline], language: str, routes: Routes, page_url: str, dates: str) -> list[dict[str, Any]]:
     """Every public revision of the given policies, newest first."""
     rows = []
     for timeline in timelines:
         for revision in timeline.public:
-            row = revision_entry(timeline, revision, language, routes, page_url)
+            row = revision_entry(timeline, revision, language, routes, page_url, dates)
             row["policy_title"] = revision.texts[language].title
             rows.append(row)
     return sorted(rows, key=lambda r: (r["published"]["iso"], r["effective"]["iso"], r["version"]), reverse=True)

@@ -10,7 +10,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..core import feeds
 from ..core.model import Revision
-from ..core.texts import long_date, strings
+from ..core.texts import date_locale, long_date, strings
 from ..core.timeline import Timeline
 from .routes import Routes
 from .state import BuildState
@@ -20,11 +20,12 @@ log = get_plugin_logger(__name__)
 ENTRY_TEMPLATE = "partials/policypress/feed-entry.html"
 
 
-def entry(timeline: Timeline, revision: Revision, language: str, routes: Routes, env: Environment) -> feeds.Entry:
-    """One revision as a feed entry in one language."""
+def entry(timeline: Timeline, revision: Revision, language: str, routes: Routes, env: Environment,
+          dates: str) -> feeds.Entry:
+    """One revision as a feed entry in one language, its date in the locale `dates`."""
     policy, t = timeline.policy, strings(language)
     text = revision.texts[language]
-    effective = long_date(revision.effective, language)
+    effective = long_date(revision.effective, dates)
     fields = dict(
         policy=policy.id, version=str(revision.version), language=language,
         title=t["entry_title"].format(title=text.title, version=revision.version, date=effective),
@@ -40,7 +41,8 @@ def entry(timeline: Timeline, revision: Revision, language: str, routes: Routes,
 def write(build: BuildState, site_dir: Path, language: str, site_name: str, env: Environment, icon: str | None) -> None:
     """`icon` is the theme's favicon, site-relative."""
     routes, t = build.routes, strings(language)
-    entries = [entry(timeline, revision, language, routes, env)
+    dates = date_locale(language, build.options.locales)
+    entries = [entry(timeline, revision, language, routes, env, dates)
                for timeline in build.timelines.values() for revision in timeline.public]
     home = routes.absolute(routes.home(language))
     controller = build.site.info.controller

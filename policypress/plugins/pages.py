@@ -22,7 +22,7 @@ from ..core.model import Policy, Revision, SourceRef
 from ..core.register import replace_placeholders
 from ..core.register import view as register_view
 from ..core.texts import strings
-from .context import Kind, changelog_rows, feed_links, revision_context, revision_entry
+from .context import Kind, changelog_rows, dates_locale, feed_links, revision_context, revision_entry
 from .routes import Routes, rebase
 from .state import BuildState, PassState
 
@@ -106,7 +106,8 @@ class PolicyPage:
         """The template data of the page; `html` is its converted content (the short layer links
         to the sections that hold its tables)."""
         timeline = self.build.timelines[self.policy.id]
-        context = revision_context(timeline, self.revision, self.kind, self.language, self.build.routes, page_url)
+        context = revision_context(timeline, self.revision, self.kind, self.language, self.build.routes, page_url,
+                                   dates_locale(self.build, self.language))
         if self.revision.register.processing:
             context["in_short"] = summary(self.build.site.info, self.revision, self.language)
             context["in_short_links"] = section_links(html)
@@ -166,12 +167,12 @@ class DiffPage(GeneratedPage):
         timeline = build.timelines[self.policy.id]
         old_url, old_html = state.rendered.get(self.policy, self.previous)
         new_url, new_html = state.rendered.get(self.policy, self.revision)
-        t = strings(language)
+        t, dates = strings(language), dates_locale(build, language)
         result = diff.render(old_html, new_html, t, rebase(old_url, page_url), rebase(new_url, page_url))
-        context = revision_context(timeline, self.revision, "diff", language, build.routes, page_url)
-        context["previous"] = revision_entry(timeline, self.previous, language, build.routes, page_url)
+        context = revision_context(timeline, self.revision, "diff", language, build.routes, page_url, dates)
+        context["previous"] = revision_entry(timeline, self.previous, language, build.routes, page_url, dates)
         return state.env.get_template("partials/policypress/diff.html").render(
-            t=t, pp=context, diff=result.html, stats=result.stats
+            t=t, pp=context, diff=result.html, stats=result.stats, stats_text=diff.stats_text(result.stats, t)
         )
 
     def last_change(self, build: BuildState) -> dt.date:
@@ -201,7 +202,7 @@ class ChangelogPage(GeneratedPage):
         timelines = [build.timelines[p.id] for p in self.policies(build)]
         return state.env.get_template("partials/policypress/changelog.html").render(
             t=strings(self.language),
-            rows=changelog_rows(timelines, self.language, build.routes, page_url),
+            rows=changelog_rows(timelines, self.language, build.routes, page_url, dates_locale(build, self.language)),
             whole_site=self.policy is None,
             feeds=feed_links(build.routes, self.language, page_url),
         )

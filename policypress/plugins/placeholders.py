@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..core.texts import strings
-from .context import date_info
+from .context import date_info, dates_locale
 from .routes import relative
 from .state import PassState
 
@@ -24,6 +24,7 @@ TEMPLATE = "partials/policypress/placeholders.html"
 def policies(state: PassState, page_url: str) -> list[dict[str, Any]]:
     """Each policy as the landing page lists it: title, address, version in force, announced ones."""
     build, language = state.build, state.language
+    dates = dates_locale(build, language)
     rows = []
     for policy in sorted(build.site.policies.values(), key=lambda p: p.id != build.site.info.privacy_policy):
         timeline = build.timelines[policy.id]
@@ -33,8 +34,8 @@ def policies(state: PassState, page_url: str) -> list[dict[str, Any]]:
             "title": shown.texts[language].title,
             "url": relative(build.routes.stable(policy, language), page_url),
             "in_force": None if timeline.in_force is None else {
-                "version": str(timeline.in_force.version), "effective": date_info(timeline.in_force.effective, language)},
-            "announced": [{"version": str(r.version), "effective": date_info(r.effective, language),
+                "version": str(timeline.in_force.version), "effective": date_info(timeline.in_force.effective, dates)},
+            "announced": [{"version": str(r.version), "effective": date_info(r.effective, dates),
                            "url": relative(build.routes.revision(policy, r, language), page_url)}
                           for r in timeline.upcoming],
         })
