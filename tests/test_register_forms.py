@@ -325,3 +325,21 @@ def test_json_ld_of_the_new_forms(draft: FixtureSite) -> None:
     hosting = rdflib.URIRef(BASE + "#processor-hosting")
     assert set(graph.objects(hosting, DPV.hasDataProcessor)) == {rdflib.URIRef("https://policies.test/#c")}
     assert set(graph.objects(hosting, DPV.hasDataController)) == set()
+
+
+def test_a_schema_error_hides_no_completeness_finding(draft: FixtureSite) -> None:
+    """A typo in one field of one entry: the policy is still judged for completeness, its other
+    entries and the entry's other fields too; only what the broken field would say is left out."""
+    def edit(meta: Meta) -> None:
+        purpose(meta, "orders")["legal_basis"] = "eu-gdpr:A6-1-x"
+        purpose(meta, "orders").pop("requirement")
+        purpose(meta, "newsletter").pop("retention")
+        meta["recipients"][0]["country"] = "EU"
+
+    draft.edit_meta(SV, edit)
+    found = {p.split(": ", 2)[1]: p for p in problems(draft)}
+    assert set(found) == {"processing[0].legal_basis", "processing[0].requirement", "processing[1].retention",
+                          "recipients[0].country"}
+    assert "missing: GDPR Art. 13(2)(e)" in found["processing[0].requirement"]
+    assert "missing: GDPR Art. 13(2)(a)" in found["processing[1].retention"]
+    assert "'EU' is not a country" in found["recipients[0].country"]

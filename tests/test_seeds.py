@@ -109,7 +109,8 @@ SEED_002 = [
       f"is required for each purpose ({purpose}); expected requirement: one of statutory, contractual, "
       "contract-prerequisite, voluntary"
       for index, purpose, line in [(1, "marketing", 70), (2, "analysis", 82), (3, "contact", 92), (4, "legal", 104)]),
-    # Website visits and cookies: how long the data is kept is not said (the general rule is
+    # Website visits and cookies: what the cookies are for is not said (Art. 13(1)(c)), which DPV's
+    # top concept alone cannot state; how long the data is kept is not said (the general rule is
     # "as long as you are a customer"), nor whether one may refuse.
     f"{SV}:117: processing[5].requirement: missing: GDPR Art. 13(2)(e) requires whether providing the data is "
     "required for each purpose (website); expected requirement: one of statutory, contractual, "
@@ -117,6 +118,9 @@ SEED_002 = [
     f"{SV}:117: processing[5].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or the "
     "criteria for each purpose (website); expected retention: {duration: P2Y, after: …}, {after: …} or "
     "{statute: …}",
+    f"{SV}:118: processing[5].purpose[0]: expected a purpose: a DPV 2.3 term such as dpv:ServiceProvision, found "
+    "text 'dpv:Purpose'; dpv:Purpose is DPV's top concept and says nothing about what is done; GDPR Art. 13(1)(c) "
+    "asks for the purpose itself, such as dpv:ServiceProvision or dpv:CustomerCare",
     # Data kept after a balancing of interests "for other economic or security reasons": for how
     # long, or until when, is not said; nor whether providing it is required.
     f"{SV}:127: processing[6].requirement: missing: GDPR Art. 13(2)(e) requires whether providing the data is "
@@ -198,6 +202,7 @@ def complete_002(site: FixtureSite) -> None:
             purpose(meta, id)["requirement"] = "voluntary"
         purpose(meta, "legal")["requirement"] = "statutory"
         purpose(meta, "website")["retention"] = {"duration": "P13M", "after": "collection"}
+        purpose(meta, "website")["purpose"] = ["dpv:ServiceOptimisation"]
         purpose(meta, "interest-retention")["retention"] = {"duration": "P2Y", "after": "end-of-contract"}
         purpose(meta, "recruitment")["retention"] = {"duration": "P6M", "after": "case-closed"}
 
@@ -230,7 +235,8 @@ def meta_of(site: FixtureSite, relative: str) -> Meta:
 
 def only_added(before: Any, after: Any, where: str = "") -> None:
     """`after` states everything `before` states, unchanged: keys and list items are only added.
-    (`automated_decisions: true` may become the text about the decisions, which says the same.)"""
+    (`automated_decisions: true` may become the text about the decisions, which says the same, and
+    DPV's top concept `dpv:Purpose`, which states no purpose, may become the purpose.)"""
     if isinstance(before, dict):
         assert isinstance(after, dict), where
         for key, value in before.items():
@@ -240,6 +246,8 @@ def only_added(before: Any, after: Any, where: str = "") -> None:
         assert isinstance(after, list) and len(after) >= len(before), where
         for index, value in enumerate(before):
             only_added(value, after[index], f"{where}[{index}]")
+    elif before == "dpv:Purpose" and ".purpose[" in where:
+        pass
     elif not (before is True and where.endswith(".automated_decisions") and isinstance(after, dict)):
         assert str(after) == str(before), f"{where}: {before!r} became {after!r}"
 

@@ -35,6 +35,8 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "source": ("a data source", "in sources under processing"),
 }
 SPECIAL_CATEGORY = "dpv:SpecialCategoryPersonalData"
+# Top concepts that are valid DPV but state nothing where a field asks what is done.
+TOO_GENERAL: dict[str, tuple[str, ...]] = {"purpose": ("dpv:Purpose",)}
 
 
 @functools.cache
@@ -61,7 +63,9 @@ def is_a(curie: str, kind: str) -> bool:
     if entry is None or entry["kind"] != "class":
         return False
     wanted = KINDS[kind]
-    return curie in wanted or any(t in wanted for t in entry.get("types", ()))
+    # Declared as the kind, or below a concept of the kind (dpv:SpecialCategoryPersonalData is
+    # declared with no type, but its broader concepts lead to dpv:PersonalData).
+    return curie in wanted or any(t in wanted for t in entry.get("types", ())) or bool(ancestors(curie) & set(wanted))
 
 
 @functools.cache
@@ -115,6 +119,9 @@ def suggest(curie: str, kind: str, prefixes: Iterable[str]) -> str | None:
 def problem(curie: str, kind: str, prefixes: Iterable[str]) -> str | None:
     """None if the term is fine; otherwise why not: where a term of another kind is written, and
     the valid term meant, if one clearly is."""
+    if curie in TOO_GENERAL.get(kind, ()):
+        return (f"{curie} is DPV's top concept and says nothing about what is done; GDPR Art. 13(1)(c) asks for the "
+                f"purpose itself, such as dpv:ServiceProvision or dpv:CustomerCare")
     if is_a(curie, kind):
         return None
     guess = suggest(curie, kind, prefixes)

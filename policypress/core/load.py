@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import archive, art13
+from . import archive, art13, lenient
 from .frontmatter import Source, read_source
 from .model import (
     Cookie,
@@ -264,10 +264,13 @@ def _load_revision(
 
     doc, found = check_schema(default, schema)
     problems += found + check_register(default)
-    if doc is not None and not released and ctx.info is not None:
-        # Completeness is judged from the facts alone, so no other problem hides it.
-        alone = build_revision(doc, ctx.default_language, {}, {ctx.default_language: default}, ctx.info.rights)
-        ctx.completeness[policy_id] = art13.check_policy(alone, default)
+    if not released and ctx.info is not None:
+        # Completeness is judged from the facts alone, those with problems stood in for, so that no
+        # other problem hides it.
+        facts, replaced = (doc, set()) if doc is not None else lenient.facts(default.meta)
+        if facts is not None:
+            alone = build_revision(facts, ctx.default_language, {}, {ctx.default_language: default}, ctx.info.rights)
+            ctx.completeness[policy_id] = lenient.judged(art13.check_policy(alone, default), replaced)
     default_stem = ctx.stems[default.path]
     translations: dict[str, TranslationSource] = {}
     for language in ctx.languages:
