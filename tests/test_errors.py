@@ -218,7 +218,7 @@ CASES = [
          f"{SV}:2: summary: required field is missing; expected what changed in this version, in this language",
          f"{SV}:6: sumary: unknown key 'sumary'; did you mean 'summary'? expected one of: policy, title, "
          "version, summary, effective, rights, personal_data, processing, recipients, transfers, cookies, "
-         "automated_decisions, sources, processor_activities, children"),
+         "automated_decisions, sources, processor_activities, children, authority"),
     case("unknown_key_inside_register_entry", SV_FILE, "    retention: {duration: P3Y", "    retension: {duration: P3Y",
          f"{SV}:18: processing[0].retension: unknown key 'retension'; did you mean 'retention'? expected one of: "
          "id, purpose, legal_basis, special_category_condition, data, subjects, sources, recipients, retention, "

@@ -343,3 +343,22 @@ def test_a_schema_error_hides_no_completeness_finding(draft: FixtureSite) -> Non
     assert "missing: GDPR Art. 13(2)(e)" in found["processing[0].requirement"]
     assert "missing: GDPR Art. 13(2)(a)" in found["processing[1].retention"]
     assert "'EU' is not a country" in found["recipients[0].country"]
+
+
+def test_a_policy_may_name_its_own_authority(draft: FixtureSite) -> None:
+    """The site's authority (mkdocs.yml) is the default; a policy may name its own, and then the
+    site need not name one."""
+    own = {"term": "legal-se:DPA-SE", "name": "IMY", "url": "https://www.imy.se/"}
+    draft.edit_meta(SV, lambda m: m.update(authority=own))
+    without_site_authority = dataclasses.replace(FIXTURE_INFO, authority=None)
+    result = draft.load(without_site_authority)
+    assert result.problems == []
+    revision = result.site.policies["privacy"].living
+    assert (revision.register.authority.term, revision.register.authority.url) == (own["term"], own["url"])
+    page = jsonld.page_document(without_site_authority, result.site.policies["privacy"], revision, "en", "sv",
+                                jsonld.PageUrls(BASE, {"sv": BASE, "en": BASE}, BASE, "https://policies.test/"),
+                                published=None, modified=None)
+    assert next(n for n in page["@graph"] if n["@id"] == BASE)["dpv:hasAuthority"] == {"@id": "legal-se:DPA-SE"}
+    # Without one in the policy or the site, the site is asked for it.
+    draft.edit_meta(SV, lambda m: m.pop("authority"))
+    assert [p for p in problems(draft, without_site_authority) if "plugins.policypress.authority" in p]

@@ -21,7 +21,7 @@ from .types import nearest
 REQUIRED_RIGHTS = ("eu-gdpr:A15", "eu-gdpr:A16", "eu-gdpr:A17", "eu-gdpr:A18", "eu-gdpr:A21", "eu-gdpr:A20")
 
 
-def check_site(info: SiteInfo, config_source: str) -> list[Problem]:
+def check_site(info: SiteInfo, config_source: str, authority_needed: bool = True) -> list[Problem]:
     """What every policy shares: the controller, its DPO and the supervisory authority."""
     problems: list[Problem] = []
 
@@ -42,10 +42,10 @@ def check_site(info: SiteInfo, config_source: str) -> list[Problem]:
     if dpo is None or (dpo.appointed and not (dpo.email or dpo.address)):
         missing("dpo", "13(1)(b)", "the data protection officer's contact details",
                 "dpo: {email} under the policypress plugin (or dpo: {appointed: false})")
-    if info.authority is None:
+    if info.authority is None and authority_needed:
         missing("authority", "13(2)(d)", "the supervisory authority to complain to",
                 "authority: {term: legal-se:DPA-SE, name, url} under the policypress plugin")
-    elif not dpv.exists(info.authority.term):
+    elif info.authority is not None and not dpv.exists(info.authority.term):
         guess = nearest(info.authority.term, dpv.terms_of("authority", ("legal-se", "eu-gdpr")))
         hint = f"; did you mean {guess!r}?" if guess else ""
         problems.append(Problem(config_source, None, "plugins.policypress.authority.term",

@@ -10,6 +10,7 @@ released revision describes that revision's processing, not today's.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -218,6 +219,8 @@ def page_document(
     modified: str | None,
 ) -> dict[str, Any]:
     """The JSON-LD of one policy page: the page itself and the processing it describes."""
+    # A policy that names its own supervisory authority overrides the site's.
+    info = dataclasses.replace(info, authority=revision.register.authority or info.authority)
     processing = register_nodes(revision.register, language, urls.revision,
                                 controller_id(urls.site) if info.controller else None)
     page: Node = {

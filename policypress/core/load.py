@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from . import archive, art13, lenient
 from .frontmatter import Source, read_source
 from .model import (
+    Authority,
     Cookie,
     DataCategory,
     NamedSource,
@@ -137,7 +138,10 @@ def load_site(
                 sources[source.path.resolve()] = SourceRef(policy_id, language, _version(source))
 
     if info is not None:
-        problems += art13.check_site(info, config_source)
+        # The site's authority is needed unless every policy names its own.
+        own = bool(living) and all("authority" in (s.get(default_language) or Source(Path(), "", {}, "")).meta
+                                   for s in living.values())
+        problems += art13.check_site(info, config_source, authority_needed=not own)
     for policy_id, found in ctx.completeness.items():
         problems += found
         by_policy[policy_id] = ordered(by_policy.get(policy_id, []) + found)
@@ -538,6 +542,7 @@ def build_revision(
             for a in doc.processor_activities),
         automated_decisions=doc.automated_decisions,
         children={language: d.children for language, d in docs.items()},
+        authority=Authority(doc.authority.term, doc.authority.name, doc.authority.url) if doc.authority else None,
     )
     texts = {
         language: RevisionText(language, d.title, d.summary, sources[language].body, sources[language].shown, sources[language].path)

@@ -94,6 +94,7 @@ class Register:
     processor_activities: tuple[ProcessorActivity, ...] = ()
     automated_decisions: bool | None = None  # for every purpose that does not say otherwise
     children: Mapping[str, str | None] = field(default_factory=dict)  # language -> the Art. 8 statement
+    authority: Authority | None = None  # when the policy names its own supervisory authority
 
     def category(self, id: str) -> DataCategory:
         return next(c for c in self.personal_data if c.id == id)

@@ -230,6 +230,18 @@ class Transfer(Strict):
     safeguard: Safeguards = Field(description="the GDPR Chapter V safeguard, e.g. eu-gdpr:A46-2-c, or a list of them")
 
 
+# --- the supervisory authority, when a policy names its own ---------------------------------
+
+
+class AuthorityFacts(Strict):
+    """The supervisory authority data subjects can complain to (default: the plugin's `authority`)."""
+
+    term: Annotated[str, PlainValidator(dpv_term("authority", ("legal-se", "eu-gdpr", "dpv"), "a supervisory authority",
+                                                 "legal-se:DPA-SE"))] = Field(description="a DPV supervisory authority, e.g. legal-se:DPA-SE")
+    name: Text = Field(description="its name, e.g. 'Integritetsskyddsmyndigheten (IMY)'")
+    url: OptionalText = None
+
+
 # --- named sources and work done for customers ----------------------------------------------
 
 
@@ -315,6 +327,8 @@ class PolicySource(_Document):
     sources: list[SourceEntry] = Field(default_factory=list)
     processor_activities: list[ProcessorActivityText] = Field(default_factory=list)
     children: OptionalText = Field(default=None, description="how you handle data about children (Art. 8)")
+    authority: AuthorityFacts | None = Field(default=None, description="the supervisory authority, when this policy "
+                                             "names its own (default: authority under the policypress plugin)")
 
 
 class _Sealed(Strict):

@@ -5,6 +5,7 @@ tables, in one language; shown above the policy's text and published as JSON."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from . import vocabulary as vocab
@@ -35,6 +36,7 @@ def contact(info: SiteInfo) -> dict[str, Any]:
 def summary(info: SiteInfo, revision: Revision, language: str) -> dict[str, Any]:
     """The short layer of one revision in one language, as plain data."""
     register = revision.register
+    info = dataclasses.replace(info, authority=register.authority or info.authority)
     categories = {c.id: c.text[language].name for c in register.personal_data}
     recipients = {r.id: r.text[language].name for r in register.recipients}
     decided = [p for p in register.processing if register.decides_automatically(p)]
