@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check release test chromium java clean
+.PHONY: serve build check release test chromium java postgresql clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,15 @@ java:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; \
 	fi
 
+## Debian's PostgreSQL server programs for the receipts tests (the suite starts its own
+## throwaway cluster; the package's own cluster is not needed and not started).
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	fi
+
 ## The whole test suite, browser tests included.
-test: $(VENV)/.installed-test chromium java
+test: $(VENV)/.installed-test chromium java postgresql
 	$(BIN)/python -m pytest
 
 clean:
