@@ -167,6 +167,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "consent_policy": N_("Read our cookie policy"),
     "consent_settingsTitle": N_("Cookie settings"),
     "consent_settingsIntro": N_("Choose which cookies you accept. Nothing is preselected, and you can change your mind at any time."),
+    # Translators: label of the visitor's consent id, in small print in the cookie settings, to quote.
+    "consent_recordId": N_("Your consent ID"),
     "consent_necessary": N_("Necessary"),
     "consent_necessary_description": N_("Keep the website running and secure and remember your choices. They need no consent."),
     "consent_button": N_("Cookie settings"),
