@@ -63,7 +63,8 @@ def test_a_longer_maximum_age_in_mkdocs_yml_is_an_error(minimal: FixtureSite) ->
     config.write_text(config.read_text().replace("        name: IMY\n", "        name: IMY\n      consent:\n        max_age_days: 400\n"))
     build = minimal.build()
     assert build.returncode != 0 and "Traceback" not in build.output
-    assert "policypress: consent.max_age_days: expected 1 to 395 days (at most 13 months), found 400" in build.output
+    assert ("mkdocs.yml:30: plugins.policypress.consent.max_age_days: expected 1 to 395 days (at most 13 months), "
+            "found number 400") in build.output
 
 
 def test_consent_cookie_must_be_listed_in_the_policy(minimal: FixtureSite) -> None:

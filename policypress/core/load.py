@@ -100,6 +100,9 @@ class _Context:
     # leave the policy in the site (a preview shows it).
     completeness: dict[str, list[Problem]] = field(default_factory=dict)
     plain: set[Path] = field(default_factory=set)  # no `policy:` line
+    # Policies whose living text could not be grouped, with the problem that says why (see
+    # `_group_living`): nothing else is said about them, so one cause gives one message.
+    set_aside: dict[str, list[Problem]] = field(default_factory=dict)
 
     def shown(self, stem: PurePosixPath, language: str) -> str:
         return display_path(self.docs_dir / with_language(stem, language), self.root)
@@ -156,7 +159,8 @@ def _group_sources(ctx: _Context) -> tuple[dict[str, ByLanguage], dict[str, dict
     """Every policy source by policy and language: living texts, and released revisions by the
     version in their name. Files that cannot be grouped are reported here."""
     problems: list[Problem] = []
-    living: dict[str, ByLanguage] = defaultdict(dict)
+    candidates: list[_Living] = []
+    unread: dict[Path, list[Problem]] = {}
     released: dict[str, dict[str, ByLanguage]] = defaultdict(lambda: defaultdict(dict))
     for path in policy_files(ctx.docs_dir):
         relative = PurePosixPath(path.relative_to(ctx.docs_dir).as_posix())
@@ -165,7 +169,11 @@ def _group_sources(ctx: _Context) -> tuple[dict[str, ByLanguage], dict[str, dict
         source = read_source(path, display_path(path, ctx.root))
         if source.meta is None:
             problems += source.problems
-            (ctx.unreadable if source.problems else ctx.plain).add(path)
+            if source.problems:
+                ctx.unreadable.add(path)
+                unread[path] = source.problems
+            else:
+                ctx.plain.add(path)
             continue
         policy_id = source.meta.get("policy")
         if policy_id is None:
@@ -179,18 +187,137 @@ def _group_sources(ctx: _Context) -> tuple[dict[str, ByLanguage], dict[str, dict
             else:
                 problems += source.problems + check_schema(source, ReleasedPolicySource)[1]
             continue
-        if not isinstance(policy_id, str) or language in living.get(policy_id, {}):
-            # Without a usable id, or with an id already taken, the file cannot be grouped
-            # with its translations; validate it alone so all its problems are still listed.
+        if not isinstance(policy_id, str):
+            # Without a usable id the file cannot be grouped with its translations; validate it
+            # alone so all its problems are still listed.
             problems += source.problems + check_schema(source, PolicySource)[1]
-            if isinstance(policy_id, str):
-                first = living[policy_id][language]
-                problems.append(Problem(source.shown, source.line_of(("policy",)), "policy",
-                                        f"expected each policy once per language, found policy {policy_id!r} "
-                                        f"in {language} also in {first.shown}; give one of them another id"))
             continue
-        living[policy_id][language] = source
-    return living, released, problems
+        candidates.append(_Living(source, policy_id, language, stem))
+    living, found = _group_living(candidates, released, unread, ctx)
+    return living, released, problems + found
+
+
+@dataclass(frozen=True)
+class _Living:
+    """A living text as read: the id it claims, its language, its path without the language."""
+
+    source: Source
+    policy_id: str
+    language: str
+    stem: PurePosixPath
+
+
+def _group_living(
+    candidates: list[_Living],
+    released: dict[str, dict[str, ByLanguage]],
+    unread: dict[Path, list[Problem]],
+    ctx: _Context,
+) -> tuple[dict[str, ByLanguage], list[Problem]]:
+    """The living texts by policy and language. The files of one text (`privacy/index.*.md`) are
+    grouped only when all can be read and agree on one id: the id of the released revisions next
+    to them, and no other text's. Otherwise one problem says why, and the policy is set aside
+    with it (ctx.set_aside; its entry here is empty), so that no further message follows from
+    files that were not grouped."""
+    released_in: dict[PurePosixPath, set[str]] = defaultdict(set)
+    for policy_id, groups in released.items():
+        for group in groups.values():
+            for source in group.values():
+                released_in[ctx.stems[source.path].parent].add(policy_id)
+    claimed = {c.policy_id for c in candidates}
+    stems: dict[PurePosixPath, list[_Living]] = defaultdict(list)
+    for candidate in candidates:
+        stems[candidate.stem].append(candidate)
+    for path in unread:
+        if not archive.is_archive_name(ctx.stems[path].stem):
+            stems.setdefault(ctx.stems[path], [])
+    problems: list[Problem] = []
+    kept: list[_Living] = []
+    for stem, files in stems.items():
+        orphans = released_in[stem.parent] - claimed  # released here, and no living text says so
+        broken = [p for path, found in unread.items() if ctx.stems[path] == stem for p in found]
+        if broken:
+            # A file that cannot be read: its own problem explains the policy (the others wait).
+            for policy_id in {f.policy_id for f in files} or (orphans if len(orphans) == 1 else set()):
+                ctx.set_aside[policy_id] = broken
+            continue
+        wrong = _wrong_id(files, released_in[stem.parent], orphans, ctx)
+        if wrong is None:
+            kept += files
+            continue
+        expected, problem = wrong
+        problems.append(problem)
+        ctx.set_aside[expected] = [problem]
+    living, found = _one_text_each(sorted(kept, key=lambda f: f.language != ctx.default_language), released_in)
+    _set_aside_new_languages(living, released, ctx)
+    for policy_id in ctx.set_aside:
+        living.setdefault(policy_id, {})
+    return living, problems + found
+
+
+def _set_aside_new_languages(living: dict[str, ByLanguage], released: dict[str, dict[str, ByLanguage]], ctx: _Context) -> None:
+    """A language added to the site after a policy was released, in which the policy has no text
+    at all: one problem says so, not one more for each of its released revisions."""
+    for policy_id, texts in living.items():
+        default, revisions = texts.get(ctx.default_language), released.get(policy_id, {})
+        if default is None or not revisions:
+            continue
+        absent = [language for language in ctx.languages
+                  if language not in texts and not any(language in group for group in revisions.values())]
+        found = [p for language in absent for p in _missing(policy_id, default, ctx.stems[default.path], language, ctx, None, default=False)]
+        if found:
+            ctx.set_aside[policy_id] = found
+            texts.clear()
+
+
+def _wrong_id(files: list[_Living], released_here: set[str], orphans: set[str], ctx: _Context) -> tuple[str, Problem] | None:
+    """The id the files of one text should have and the problem with the first that has another
+    (the default language's first), if one has: renamed away from its released revisions, or
+    disagreeing with the other languages."""
+    ids = {f.policy_id for f in files}
+    files = sorted(files, key=lambda f: f.language != ctx.default_language)
+    agreed = ids & released_here
+    renamed = len(agreed) == 1 or (not agreed and len(orphans) == 1)
+    if not renamed and len(ids) == 1:
+        return None
+    expected = min(agreed or orphans) if renamed else files[0].policy_id
+    wrong = [f for f in files if f.policy_id != expected]
+    if not wrong:
+        return None
+    source = wrong[0].source
+    found = f"{wrong[0].policy_id!r}" + (f" (also in {', '.join(f.source.shown for f in wrong[1:])})" if wrong[1:] else "")
+    if renamed:
+        message = (f"expected {expected!r}, the id of the released revisions next to it, found {found}; a released "
+                   f"policy keeps its id: change it back")
+    else:
+        message = f"the languages disagree on the id: expected {expected!r} as in {files[0].source.shown}, found {found}"
+    return expected, Problem(source.shown, source.line_of(("policy",)), "policy", message)
+
+
+def _one_text_each(kept: list[_Living], released_in: dict[PurePosixPath, set[str]]) -> tuple[dict[str, ByLanguage], list[Problem]]:
+    """One text per policy and language. Of two files that claim one, the policy's is the one
+    next to its released revisions (else the first); the other is reported, once for its text,
+    and left out with the files of its text."""
+    owners: dict[tuple[str, str], _Living] = {}
+    for f in sorted(kept, key=lambda f: (f.policy_id not in released_in[f.stem.parent], f.source.path)):
+        owners.setdefault((f.policy_id, f.language), f)
+    twice: list[Problem] = []
+    taken: dict[PurePosixPath, Problem] = {}  # texts whose id another text has
+    for f in kept:
+        owner, source = owners[(f.policy_id, f.language)], f.source
+        if owner is f:
+            continue
+        line = source.line_of(("policy",))
+        if f.stem == owner.stem:  # privacy/index.md and privacy/index.sv.md: one language twice
+            twice.append(Problem(source.shown, line, "policy", f"expected one {f.language} text of policy "
+                                 f"{f.policy_id!r}, found {owner.source.shown} and this one; remove one"))
+        else:
+            taken.setdefault(f.stem, Problem(source.shown, line, "policy", f"expected each policy id once, found "
+                                             f"{f.policy_id!r} also in {owner.source.shown}; give one of them another id"))
+    living: dict[str, ByLanguage] = defaultdict(dict)
+    for f in kept:
+        if owners[(f.policy_id, f.language)] is f and f.stem not in taken:
+            living[f.policy_id][f.language] = f.source
+    return living, twice + list(taken.values())
 
 
 def _version(source: Source) -> Version:
@@ -222,10 +349,16 @@ def _load_policy(
     ctx: _Context,
 ) -> tuple[Policy | None, list[Problem]]:
     if not living_sources:
+        if policy_id in ctx.set_aside:
+            return None, ctx.set_aside[policy_id]
         source = next(iter(next(iter(released_sources.values())).values()))
-        expected = ctx.shown(ctx.stems[source.path].with_name("index.md"), ctx.default_language)
-        return None, [Problem(source.shown, None, "",
-                              f"policy {policy_id!r} has released revisions but no living text; expected {expected}")]
+        stem = ctx.stems[source.path].with_name("index.md")
+        expected = ctx.shown(stem, ctx.default_language)
+        message = f"policy {policy_id!r} has released revisions but no living text; expected {expected}"
+        if ctx.docs_dir / with_language(stem, ctx.default_language) in ctx.plain:
+            message = (f"policy {policy_id!r} has released revisions but no living text: {expected} exists but "
+                       f"has no 'policy: {policy_id}' line; expected it there")
+        return None, [Problem(source.shown, None, "", message)]
 
     living, problems = _load_revision(policy_id, living_sources, ctx)
     revisions: list[Revision] = []

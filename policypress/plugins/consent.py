@@ -13,8 +13,9 @@ from mkdocs.plugins import get_plugin_logger
 from ..core import consent
 from ..core.htmljson import script_json
 from ..core.model import Site
+from ..core.problems import Problem, describe
 from ..core.texts import strings
-from .config import ConsentConfig
+from .config import PLUGIN, ConsentConfig, config_problem
 from .routes import relative
 from .state import PassState
 
@@ -28,16 +29,23 @@ STYLESHEET = ASSETS / "consent.min.css"
 SCRIPT = "assets/policypress/consent/consent.min.js"
 
 
-def check_options(options: ConsentConfig, config: MkDocsConfig) -> None:
-    """Options that cannot work stop the build; Material's own form is only warned about."""
+def check_options(options: ConsentConfig, config: MkDocsConfig) -> list[Problem]:
+    """The consent options, checked here for `policypress check` and every build alike: options
+    that cannot work raise; Material's own consent form is warned about, and returned (a strict
+    build such as `policypress build` refuses it too)."""
     if not options.enabled:
-        return
+        return []
     if not 1 <= options.max_age_days <= consent.MAX_AGE_DAYS:
-        raise PluginError(f"policypress: consent.max_age_days: expected 1 to {consent.MAX_AGE_DAYS} days (at most "
-                          f"13 months), found {options.max_age_days}")
-    if config.extra.get("consent"):
-        log.warning("extra.consent configures Material's own consent form, which the policypress "
-                    "banner replaces; remove extra.consent from mkdocs.yml")
+        raise PluginError(str(config_problem(config.config_file_path, (*PLUGIN, "consent", "max_age_days"),
+                                             f"expected 1 to {consent.MAX_AGE_DAYS} days (at most 13 months), "
+                                             f"found {describe(options.max_age_days)}")))
+    if not config.extra.get("consent"):
+        return []
+    warning = config_problem(config.config_file_path, ("extra", "consent"),
+                             "expected no settings for Material's own consent form, which the policypress banner "
+                             "replaces, found some; remove extra.consent")
+    log.warning(str(warning))
+    return [warning]
 
 
 def consent_policy(site: Site, options: ConsentConfig) -> str | None:
