@@ -80,9 +80,11 @@
  */
 
 /**
- * Fired on `document` when what may run changes: after every choice; after `reset` when there
- * was a choice; and at `init` when a stored choice counts (`detail` is the record) or has lapsed
- * (`detail` is null). Not fired when there is no choice yet.
+ * Fired on `document` when what may run changes: after every choice, in this tab or another open
+ * tab of the site; after `reset` (in either) when there was a choice; and at `init` when a stored
+ * choice counts (`detail` is the record) or has lapsed (`detail` is null). Not fired when there is
+ * no choice yet. Also fired when the choice could not be stored (storage blocked): it then holds
+ * for this page view.
  * @event policypress:consent
  * @type {PolicypressConsentEvent}
  */
@@ -100,13 +102,19 @@
   // All that changes while the page lives, in one place.
   var state = {
     config: null,  // PolicypressConfig: set by init; null until then (scan waits for it)
-    record: null,  // PolicypressRecord that counts now, or null: set by init, a choice and reset
+    record: null,  // PolicypressRecord that counts now, or null: set by init, a choice, reset and sync
     gpc: false,    // whether the browser sends Global Privacy Control: set by init
     root: null,    // the first layer (<section>): built by show, then only hidden and shown
     live: null,    // the polite live region that announces it: built with root
     dialog: null,  // the settings <dialog> while open: built by showSettings, null once closed
-    back: null     // where focus was when the settings opened, to return to: set by showSettings
+    back: null,    // where focus was when the settings opened, to return to: set by showSettings
+    channel: null  // the BroadcastChannel to the site's other open tabs: opened by init
   };
+
+  // Blocked storage never traps the visitor. Browsers, extensions and sandboxed frames can make
+  // document.cookie or localStorage throw; every step that touches them is guarded, so a choice
+  // still closes the banner, runs what it allows, fires the event and sends the receipt. It then
+  // holds for this page view (and the tabs open now) only, and later pages ask again.
 
   // --- the consent record, kept in one first-party cookie ---------------------------------
 
@@ -128,9 +136,28 @@
     return r && r.fingerprint === state.config.fingerprint && age >= -DAY && age < state.config.maxAgeDays * DAY ? r : null;
   }
 
+  // Stores the record (or, given null, deletes it) and tells the site's other open tabs.
   function write(r) {
-    D.cookie = state.config.cookie + "=" + encodeURIComponent(JSON.stringify(r)) + "; Path=/; SameSite=Lax; Max-Age=" +
-      Math.round(state.config.maxAgeDays * 86400) + (location.protocol == "https:" ? "; Secure" : "");
+    if (state.channel) state.channel.postMessage(r);
+    try {
+      D.cookie = state.config.cookie + "=" + (r ? encodeURIComponent(JSON.stringify(r)) : "") + "; Path=/; SameSite=Lax; Max-Age=" +
+        (r ? Math.round(state.config.maxAgeDays * 86400) : 0) + (location.protocol == "https:" ? "; Secure" : "");
+    } catch (e) {}
+  }
+
+  // A choice made (or reset) in another tab applies here at once, without a reload: what it
+  // allows runs, what it withdraws is undone, the event fires; no cookie is written and no
+  // receipt sent here, the other tab did that. A BroadcastChannel, not the `storage` event (it
+  // needs localStorage, which the banner does not use and which may be blocked) nor cookie
+  // change events (`cookieStore` is not in every browser): it works in every current browser,
+  // same-origin only, and needs no storage, so it works even when cookies are blocked. The
+  // message is checked like a stored record: one for other consent facts counts as no choice.
+  function sync(event) {
+    var before = state.record;
+    state.record = current(event.data);
+    hide();
+    if (before || state.record) apply(before ? before.choices : {});
+    if (!state.record) api.show();
   }
 
   function randomId() {
@@ -179,7 +206,7 @@
         material[c.id] = has(c.id);
         if (has(c.id) && (c.consentMode || []).indexOf("analytics_storage") >= 0) material.analytics = true;
       });
-      W.__md_set("__consent", material);
+      try { W.__md_set("__consent", material); } catch (e) {}  // throws when localStorage is blocked
     }
     D.dispatchEvent(new CustomEvent("policypress:consent", { detail: api.get() }));
   }
@@ -218,15 +245,18 @@
   function withdraw(c) {
     (c.cookies || []).forEach(function (k) {
       var prefix = /\*$/.test(k.name), name = k.name.replace(/\*$/, "");
-      function match(n) { return prefix ? n.indexOf(name) === 0 : n === name; }
-      if (k.storage == "local-storage" || k.storage == "session-storage") {
-        var store = k.storage == "local-storage" ? W.localStorage : W.sessionStorage;
-        Object.keys(store).filter(match).forEach(function (n) { store.removeItem(n); });
-        return;
-      }
-      D.cookie.split("; ").map(function (p) { return p.split("=")[0]; }).filter(match).forEach(function (n) {
-        domains().forEach(function (d) { D.cookie = n + "=; Max-Age=0; Path=/" + (d ? "; Domain=" + d : ""); });
-      });
+      // Never the record itself, whatever a category lists (policypress refuses such a list).
+      function match(n) { return n != state.config.cookie && (prefix ? n.indexOf(name) === 0 : n === name); }
+      try {
+        if (k.storage == "local-storage" || k.storage == "session-storage") {
+          var store = k.storage == "local-storage" ? W.localStorage : W.sessionStorage;
+          Object.keys(store).filter(match).forEach(function (n) { store.removeItem(n); });
+          return;
+        }
+        D.cookie.split("; ").map(function (p) { return p.split("=")[0]; }).filter(match).forEach(function (n) {
+          domains().forEach(function (d) { D.cookie = n + "=; Max-Age=0; Path=/" + (d ? "; Domain=" + d : ""); });
+        });
+      } catch (e) {}
     });
     D.querySelectorAll('[data-src][data-category="' + c.id + '"]').forEach(function (e) {
       e.setAttribute("src", "about:blank");
@@ -263,7 +293,7 @@
                  status: c.required ? "not-required" : has(c.id) ? "given" : "refused" };
       })
     };
-    navigator.sendBeacon(state.config.endpoint, new Blob([JSON.stringify(body)], { type: "application/json" }));
+    try { navigator.sendBeacon(state.config.endpoint, new Blob([JSON.stringify(body)], { type: "application/json" })); } catch (e) {}
   }
 
   // --- interface: built with createElement, text only as text ---------------------------------
@@ -409,21 +439,23 @@
     },
     /**
      * Forgets the choice: deletes the cookie, undoes what it allowed (as a withdrawal does), fires
-     * `policypress:consent` with null when there was a choice, and shows the first layer.
+     * `policypress:consent` with null when there was a choice, and shows the first layer; the
+     * site's other open tabs do the same.
      * @fires policypress:consent
      * @returns {void}
      */
     reset: function () {
       var before = state.record;
-      D.cookie = state.config.cookie + "=; Max-Age=0; Path=/";
       state.record = null;
+      write(null);
       if (before) apply(before.choices);
       api.show();
     },
     /**
      * Starts the banner: reads the stored choice, sets Consent Mode's defaults, runs what is
-     * accepted, shows the first layer when there is no choice that counts. Once per page; the
-     * JSON element calls it by itself.
+     * accepted, shows the first layer when there is no choice that counts, and from then on
+     * follows choices made in the site's other open tabs. Once per page; the JSON element calls
+     * it by itself.
      * @param {PolicypressConfig} config  Kept, not copied; `maxAgeDays` is capped in place.
      * @fires policypress:consent
      * @returns {void}
@@ -432,6 +464,7 @@
       state.config = config;
       config.maxAgeDays = Math.min(config.maxAgeDays || 182, 395);  // never more than 13 months
       state.gpc = navigator.globalPrivacyControl === true;
+      if (W.BroadcastChannel) (state.channel = new BroadcastChannel("policypress:" + config.cookie)).onmessage = sync;
       var stored = read();
       state.record = current(stored);
       if (state.config.consentMode) gtag("consent", "default", modes());

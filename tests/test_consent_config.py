@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import ROOT, TODAY, FixtureSite, copy_site
 from policypress.core import consent
 from policypress.core.load import load_site
@@ -84,3 +86,75 @@ def test_a_site_without_cookies_gets_no_banner(minimal: FixtureSite) -> None:
     build = minimal.build()
     assert build.returncode == 0, build.output
     assert build.html("privacy/index.html").select("#policypress-consent, [data-pp-consent-settings]") == []
+
+
+# --- withdrawal must never delete the consent record (issue 12, section 8) ------------------------
+
+
+@pytest.mark.parametrize(("listed", "record", "matches"), [
+    ("pp*", "pp_consent", True), ("pp_*", "pp_consent", True), ("pp_consent*", "pp_consent", True),
+    ("pp_consent", "pp_consent", True), ("con*", "consent", True),
+    ("pp_stats*", "pp_consent", False), ("pp", "pp_consent", False), ("pp_consent_old", "pp_consent", False),
+    ("pp*", "consent", False),
+])
+def test_a_listed_name_matches_as_the_banner_matches_it(listed: str, record: str, matches: bool) -> None:
+    assert consent.matches(listed, record) is matches
+
+
+def with_cookie_name(site: FixtureSite, name: str) -> FixtureSite:
+    """The minimal site, its consent-based `news_seen` cookie renamed, as an unreleased draft."""
+    for language in ("sv", "en"):
+        site.replace(f"privacy/index.{language}.md", "name: news_seen", f"name: {name}")
+    site.unrelease()
+    return site
+
+
+def record_conflicts(site: FixtureSite, record: str = "pp_consent") -> list[str]:
+    result = site.load()
+    assert [str(p) for p in result.problems] == []
+    return [str(p) for p in consent.record_conflicts(result.site.policies["privacy"].living, "sv", record)]
+
+
+def conflict_message(found: str, advice: str, record: str = "pp_consent") -> str:
+    return (f"docs/privacy/index.sv.md:55: cookies[0].name: expected a name that does not match {record!r}, the cookie "
+            f"the consent banner keeps the visitor's choice in (consent.cookie in mkdocs.yml), found {found!r}: "
+            f"withdrawing consent to 'newsletter' deletes its cookies, and would delete the record of the choice "
+            f"with them; {advice}")
+
+
+PATTERN_ADVICE = "list the cookies this pattern stands for more narrowly, so that none matches"
+
+
+@pytest.mark.parametrize("name", ["pp*", "pp_*"])
+def test_a_consent_cookie_pattern_matching_the_record_is_named_with_file_line_and_field(minimal: FixtureSite, name: str) -> None:
+    assert record_conflicts(with_cookie_name(minimal, name)) == [conflict_message(name, PATTERN_ADVICE)]
+
+
+def test_the_record_cookie_itself_under_a_consent_purpose_is_refused(minimal: FixtureSite) -> None:
+    """consent.cookie set to `news_seen`, which the policy lists under the consent-based newsletter."""
+    assert record_conflicts(minimal, "news_seen") == [
+        conflict_message("news_seen", "list 'news_seen' under a purpose that needs no consent", "news_seen")]
+
+
+def test_the_configured_record_cookie_counts_not_the_default(minimal: FixtureSite) -> None:
+    site = with_cookie_name(minimal, "con*")
+    assert record_conflicts(site, "pp_consent") == []
+    assert record_conflicts(site, "consent") == [conflict_message("con*", PATTERN_ADVICE, "consent")]
+
+
+def test_necessary_cookies_and_web_storage_keys_may_match(minimal: FixtureSite) -> None:
+    """Withdrawal deletes only the cookies of a purpose that rests on consent, and a web storage
+    key is no cookie."""
+    for language in ("sv", "en"):
+        minimal.replace(f"privacy/index.{language}.md", "name: pp_consent", "name: pp*")
+    minimal.replace("privacy/index.sv.md", "duration: P6M\n    description: Kommer", "duration: P6M\n    storage: local-storage\n    description: Kommer")
+    with_cookie_name(minimal, "pp_*")
+    assert record_conflicts(minimal) == []
+    minimal.replace("privacy/index.sv.md", "    storage: local-storage\n", "")
+    assert len(record_conflicts(minimal)) == 1
+
+
+def test_the_build_refuses_a_pattern_that_would_delete_the_record(minimal: FixtureSite) -> None:
+    build = with_cookie_name(minimal, "pp*").build()
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert f"policypress found 1 problem:\n  {conflict_message('pp*', PATTERN_ADVICE)}\n" in build.output

@@ -74,7 +74,7 @@ def test_javascript_api_and_event(visitor: Page, fresh: BrowserContext, site: Se
     assert visitor.evaluate("[policypressConsent.get(), policypressConsent.has('necessary'), policypressConsent.has('video')]") == [None, True, False]
     banner(visitor).get_by_role("button", name="Avvisa alla").click()
     visitor.evaluate("policypressConsent.showSettings()")
-    expect(visitor.get_by_role("dialog", name="Cookieinställningar")).to_be_visible()
+    expect(visitor.get_by_role("dialog", name="Inställningar för kakor")).to_be_visible()
     visitor.get_by_role("switch", name="Inbäddade filmer").check()
     visitor.get_by_role("button", name="Spara mina val").click()
     assert visitor.evaluate("policypressConsent.has('video')") is True
@@ -137,7 +137,7 @@ def test_keyboard_only(visitor: Page, fresh: BrowserContext, site: Server) -> No
     visitor.keyboard.press("Tab")
     assert visitor.evaluate("document.activeElement.textContent") == "Inställningar"
     visitor.keyboard.press("Enter")
-    dialog = visitor.get_by_role("dialog", name="Cookieinställningar")
+    dialog = visitor.get_by_role("dialog", name="Inställningar för kakor")
     expect(dialog).to_be_visible()
     assert visitor.evaluate("document.querySelector('dialog').contains(document.activeElement)")
     # Esc closes the settings and focus goes back to the button that opened them.
@@ -157,11 +157,11 @@ def test_keyboard_only(visitor: Page, fresh: BrowserContext, site: Server) -> No
     expect(banner(visitor)).to_be_hidden()
     assert visitor.evaluate("document.activeElement.tagName") == "MAIN"
     # A visible focus indicator on the persistent control, reached by keyboard.
-    control = visitor.get_by_role("button", name="Cookieinställningar")
+    control = visitor.get_by_role("button", name="Inställningar för kakor")
     control.focus()
     visitor.keyboard.press("Shift+Tab")
     visitor.keyboard.press("Tab")
-    assert visitor.evaluate("document.activeElement.textContent") == "Cookieinställningar"
+    assert visitor.evaluate("document.activeElement.textContent") == "Inställningar för kakor"
     outline = control.evaluate("e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
     assert outline[0] != "none" and outline[1] != "0px"
 
@@ -179,7 +179,7 @@ def test_usable_on_a_narrow_screen_and_at_200_percent_zoom(browser: Browser, sit
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     region.get_by_role("button", name="Inställningar", exact=True).click()
-    dialog = page.get_by_role("dialog", name="Cookieinställningar")
+    dialog = page.get_by_role("dialog", name="Inställningar för kakor")
     box = dialog.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] <= height
     save = dialog.get_by_role("button", name="Spara mina val")
@@ -203,14 +203,14 @@ PLAIN_CONFIG = {
 }
 
 
-def plain_page(folder: Path, head: str, body: str) -> None:
+def plain_page(folder: Path, head: str, body: str, config: dict = PLAIN_CONFIG) -> None:
     """A page not built with MkDocs: the shipped banner files and the given markup."""
     assets = ROOT / "policypress/assets/consent"
     for name in ("consent.min.js", "consent.min.css", "consent.min.mjs"):
         shutil.copy(assets / name, folder / name)
     (folder / "index.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Plain</title>
 <link rel="icon" href="data:,"><link rel="stylesheet" href="consent.min.css">
-<script type="application/json" id="policypress-consent">{json.dumps(PLAIN_CONFIG)}</script>
+<script type="application/json" id="policypress-consent">{json.dumps(config)}</script>
 {head}</head><body><main><h1>A page</h1></main>{body}</body></html>""")
 
 
@@ -275,7 +275,7 @@ def test_policy_is_readable_without_javascript(browser: Browser, site: Server) -
     expect(page.locator("article h1")).to_have_text("Cookiepolicy")
     expect(page.locator('tr[data-pp-cookie="bs_id"]')).to_be_visible()
     expect(page.locator(".ppc")).to_have_count(0)
-    expect(page.get_by_role("button", name="Cookieinställningar")).to_be_hidden()
+    expect(page.get_by_role("button", name="Inställningar för kakor")).to_be_hidden()
     context.close()
 
 
@@ -294,3 +294,130 @@ def test_shipped_files_are_built_from_the_sources() -> None:
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     for name, content in module.built().items():
         assert (ROOT / "policypress/assets/consent" / name).read_text() == content, f"run scripts/build_banner.py ({name})"
+
+
+# --- never trapped: blocked storage, the record kept, other tabs (issue 12, section 8) ----------------
+
+# What browsers, extensions and sandboxed frames do when they block storage: the property throws.
+BLOCKED = {
+    "cookies": """const refuse = () => { throw new DOMException("cookies are blocked", "SecurityError"); };
+        Object.defineProperty(Document.prototype, "cookie", {configurable: true, get: refuse, set: refuse});""",
+    "storage": """for (const name of ["localStorage", "sessionStorage"])
+        Object.defineProperty(window, name, {configurable: true, get() { throw new DOMException("storage is blocked", "SecurityError"); }});""",
+}
+EVENTS = "window.events = []; document.addEventListener('policypress:consent', e => events.push(e.detail && e.detail.choices))"
+
+
+def banner_errors(page: Page) -> list[str]:
+    """Errors thrown by the banner's code (the third party's tracker may throw on its own)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(e.stack or str(e)) if "consent.min" in (e.stack or "") else None)
+    return errors
+
+
+def receipts(site: Server, count: int) -> list[str]:
+    """The methods of the receipts the site got, once `count` of them have arrived."""
+    deadline = time.time() + 5
+    while len(site.posts) < count and time.time() < deadline:
+        time.sleep(0.05)
+    return [json.loads(body)["method"] for _, body in site.posts]
+
+
+@pytest.mark.parametrize("blocked", ["cookies", "storage"])
+def test_blocked_storage_never_traps_the_visitor(browser: Browser, site: Server, third_party: Server, blocked: str) -> None:
+    """document.cookie or localStorage throwing (Material's __md_set reaches for localStorage): the
+    choice still closes the banner, runs what it allows, fires the event and sends the receipt;
+    withdrawal and reset work; nothing throws out of the banner."""
+    third_party.requests.clear()
+    site.posts.clear()
+    context = browser.new_context()
+    context.add_init_script(BLOCKED[blocked])
+    page = context.new_page()
+    errors = banner_errors(page)
+    page.goto(site.url + "/embeds/")
+    page.evaluate(EVENTS)
+    banner(page).get_by_role("button", name="Godkänn alla").click()
+    expect(banner(page)).to_be_hidden()
+    page.wait_for_function("window.trackerRuns === 1")
+    expect(page.frame_locator("iframe[title=Video]").locator("p")).to_have_text("Video")
+    assert page.evaluate("[events, policypressConsent.has('video')]") == [[{"statistics": True, "video": True}], True]
+    assert receipts(site, 1) == ["accept-all"]
+    page.get_by_role("button", name="Inställningar för kakor").click()
+    page.get_by_role("switch", name="Inbäddade filmer").uncheck()
+    page.get_by_role("button", name="Spara mina val").click()
+    expect(page.get_by_role("dialog", name="Inställningar för kakor")).to_have_count(0)
+    assert page.locator("iframe[title=Video]").get_attribute("src") == "about:blank"
+    assert receipts(site, 2) == ["accept-all", "settings-change"]
+    stored = consent_cookie(context)
+    if blocked == "cookies":  # held for this page view only: the next page asks again
+        assert stored is None
+    else:
+        assert stored["record"]["choices"] == {"statistics": True, "video": False}
+    page.evaluate("policypressConsent.reset()")
+    expect(banner(page)).to_be_visible()
+    assert page.evaluate("[events.length, events.at(-1), policypressConsent.get()]") == [3, None, None]
+    assert consent_cookie(context) is None
+    page.reload()
+    expect(banner(page)).to_be_visible()
+    assert errors == []
+    context.close()
+
+
+def test_withdrawal_keeps_the_record_and_blocked_storage_keys_are_skipped(browser: Browser, tmp_path: Path) -> None:
+    """A category listing a pattern that matches the consent cookie (`con*` for `consent`, which
+    policypress refuses to build) still cannot delete the record; a blocked localStorage key is
+    skipped and the rest is removed."""
+    stats = {"id": "stats", "name": "Statistics", "description": "Counting visits.", "cookies": [
+        {"name": "con*", "provider": "x", "duration": "1 day", "purpose": "Counting"},
+        {"name": "stats_key", "provider": "x", "duration": "1 day", "purpose": "Counting", "storage": "local-storage"}]}
+    plain_page(tmp_path, "", '<script src="consent.min.js"></script>',
+               config={**PLAIN_CONFIG, "categories": [PLAIN_CONFIG["categories"][0], stats]})
+    with Server(tmp_path) as server:
+        context = browser.new_context()
+        context.add_init_script(BLOCKED["storage"])
+        page = context.new_page()
+        errors = banner_errors(page)
+        page.goto(server.url + "/")
+        page.get_by_role("region", name="Cookies").get_by_role("button", name="Accept all").click()
+        context.add_cookies([{"name": "con_stats", "value": "1", "url": server.url + "/"}])
+        page.evaluate("policypressConsent.showSettings()")
+        page.get_by_role("dialog").get_by_role("button", name="Reject all").click()
+        assert {c["name"] for c in context.cookies()} == {"consent"}
+        assert consent_cookie_named(context, "consent")["choices"] == {"stats": False}
+        assert errors == []
+        context.close()
+
+
+@pytest.mark.parametrize("cookies", ["stored", "blocked"])
+def test_a_choice_in_one_tab_applies_to_the_other_tabs_without_a_reload(browser: Browser, site: Server, third_party: Server, cookies: str) -> None:
+    """Through a BroadcastChannel, so also when cookies are blocked. Only the tab where the
+    visitor chose sends a receipt."""
+    third_party.requests.clear()
+    site.posts.clear()
+    context = browser.new_context()
+    if cookies == "blocked":
+        context.add_init_script(BLOCKED["cookies"])
+    chosen, other = context.new_page(), context.new_page()
+    errors = banner_errors(other)
+    for page in (chosen, other):
+        page.goto(site.url + "/embeds/")
+    other.evaluate(EVENTS + "; window.sameView = true")
+    banner(chosen).get_by_role("button", name="Godkänn alla").click()
+    expect(banner(other)).to_be_hidden()
+    other.wait_for_function("window.trackerRuns === 1")
+    expect(other.frame_locator("iframe[title=Video]").locator("p")).to_have_text("Video")
+    assert other.evaluate("[window.sameView, policypressConsent.has('statistics'), events]") == [
+        True, True, [{"statistics": True, "video": True}]]
+    # Withdrawal in one tab unloads the other's frame.
+    chosen.evaluate("policypressConsent.showSettings()")
+    chosen.get_by_role("switch", name="Inbäddade filmer").uncheck()
+    chosen.get_by_role("button", name="Spara mina val").click()
+    expect(other.locator("iframe[title=Video]")).to_have_attribute("src", "about:blank")
+    assert other.evaluate("[policypressConsent.has('video'), events.at(-1)]") == [False, {"statistics": True, "video": False}]
+    # Reset in one tab: the other forgets too and asks again.
+    chosen.evaluate("policypressConsent.reset()")
+    expect(banner(other)).to_be_visible()
+    assert other.evaluate("[window.sameView, policypressConsent.get(), events.length, events.at(-1)]") == [True, None, 3, None]
+    assert receipts(site, 2) == ["accept-all", "settings-change"]
+    assert errors == []
+    context.close()

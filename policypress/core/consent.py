@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import dpv
+from .frontmatter import read_source
 from .model import Cookie, Purpose, Register, Revision
+from .problems import Problem
 from .register import duration_text
 
 # Google Consent Mode v2 storage types a category needs, by the DPV purpose it serves
@@ -111,3 +113,30 @@ def config(
         "categories": categories,
         "strings": strings,
     }
+
+
+def matches(pattern: str, name: str) -> bool:
+    """Whether a listed cookie name (a trailing `*` matches a prefix) covers a cookie, as the
+    banner matches them when it deletes a withdrawn category's cookies."""
+    return name.startswith(pattern[:-1]) if pattern.endswith("*") else name == pattern
+
+
+def record_conflicts(revision: Revision, language: str, record_cookie: str) -> list[Problem]:
+    """Cookies of a consent-based purpose whose name matches the cookie that keeps the consent
+    record: withdrawing that consent deletes the purpose's cookies, and would take the record of
+    the choice with them. Reported at the cookie's name in the `language` file (which states the
+    cookies' facts)."""
+    consented = {p.id for p in revision.register.consent_purposes}
+    found = [(index, c) for index, c in enumerate(revision.register.cookies)
+             if c.processing in consented and c.storage == "cookie" and matches(c.name, record_cookie)]
+    if not found:
+        return []
+    text = revision.texts[language]
+    source = read_source(text.path, text.source) if text.path is not None else None
+    return [Problem(text.source, source.line_of(("cookies", index, "name")) if source else None, f"cookies[{index}].name",
+                    f"expected a name that does not match {record_cookie!r}, the cookie the consent banner keeps the "
+                    f"visitor's choice in (consent.cookie in mkdocs.yml), found {cookie.name!r}: withdrawing consent to "
+                    f"{cookie.processing!r} deletes its cookies, and would delete the record of the choice with them; "
+                    + (f"list {record_cookie!r} under a purpose that needs no consent" if cookie.name == record_cookie
+                       else "list the cookies this pattern stands for more narrowly, so that none matches"))
+            for index, cookie in found]
