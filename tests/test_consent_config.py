@@ -158,3 +158,10 @@ def test_the_build_refuses_a_pattern_that_would_delete_the_record(minimal: Fixtu
     build = with_cookie_name(minimal, "pp*").build()
     assert build.returncode != 0 and "Traceback" not in build.output
     assert f"policypress found 1 problem:\n  {conflict_message('pp*', PATTERN_ADVICE)}\n" in build.output
+
+
+def test_check_refuses_it_too(minimal: FixtureSite) -> None:
+    """The same problem in `policypress check` as in the build (they accept and refuse the same)."""
+    site = with_cookie_name(minimal, "pp*")
+    check = site.policypress("check")
+    assert check.returncode == 1 and conflict_message("pp*", PATTERN_ADVICE) in check.stderr

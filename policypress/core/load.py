@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import archive, art13, lenient
+from . import archive, art13, consent, lenient
 from .frontmatter import Source, read_source
 from .model import (
     Authority,
@@ -145,6 +145,12 @@ def load_site(
         own = bool(living) and all("authority" in (s.get(default_language) or Source(Path(), "", {}, "")).meta
                                    for s in living.values())
         problems += art13.check_site(info, config_source, authority_needed=not own)
+    if info is not None and info.consent_cookie:
+        # Checked with the sources, so that `policypress check`, every build and the preview agree.
+        for policy_id, policy in policies.items():
+            found = consent.record_conflicts(policy.living, default_language, info.consent_cookie)
+            problems += found
+            by_policy[policy_id] = ordered(by_policy[policy_id] + found)
     for policy_id, found in ctx.completeness.items():
         problems += found
         by_policy[policy_id] = ordered(by_policy.get(policy_id, []) + found)

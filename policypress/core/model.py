@@ -244,6 +244,7 @@ class SiteInfo:
     authority: Authority | None = None
     privacy_policy: str = "privacy"  # the id of the policy `<link rel="privacy-policy">` points to
     rights: tuple[str, ...] = ()  # the rights every policy states unless it lists its own
+    consent_cookie: str | None = None  # the cookie the consent banner keeps its record in (None: no banner)
 
 
 @dataclass(frozen=True)

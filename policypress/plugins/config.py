@@ -124,6 +124,7 @@ def site_info(config: PolicyConfig) -> SiteInfo:
                             _address(authority.address)) if authority.term else None,
         privacy_policy=config.privacy_policy,
         rights=tuple(config.rights),
+        consent_cookie=config.consent.cookie if config.consent.enabled else None,
     )
 
 

@@ -13,7 +13,7 @@ from mkdocs.plugins import get_plugin_logger
 from ..core import consent
 from ..core.htmljson import script_json
 from ..core.model import Site
-from ..core.problems import Problem, describe, format_problems
+from ..core.problems import Problem, describe
 from ..core.texts import strings
 from .config import PLUGIN, ConsentConfig, config_problem
 from .routes import relative
@@ -70,16 +70,7 @@ def consent_policy(site: Site, options: ConsentConfig) -> str | None:
     if options.cookie not in [c.name for c in site.policies[chosen].living.register.cookies]:
         log.warning(f"consent.cookie: the banner stores consent in the cookie {options.cookie!r}, which "
                     f"policy {chosen!r} does not list in its cookies; add it there")
-    refuse_record_conflicts(site, chosen, options.cookie)
     return chosen
-
-
-def refuse_record_conflicts(site: Site, policy_id: str, cookie: str) -> None:
-    """A consent-based cookie named so that it matches the consent cookie (`pp*` for `pp_consent`)
-    stops the build, in every mode: withdrawing that consent would delete the record itself."""
-    problems = consent.record_conflicts(site.policies[policy_id].living, site.default_language, cookie)
-    if problems:
-        raise PluginError(format_problems(problems))
 
 
 def settings(state: PassState) -> dict[str, Any] | None:
