@@ -37,3 +37,28 @@ def test_a_draft_can_be_compared_with_the_latest_release_while_previewing(minima
             deleted = {d.get_text() for d in diff.select("del")}
             assert any(new in text for text in inserted) and any(old in text for text in deleted), (inserted, deleted)
             assert "2.2" in diff.title.get_text()
+
+
+def test_an_edit_without_a_new_version_is_shown_with_its_problem(minimal: FixtureSite) -> None:
+    """Before, the page lost its version box and register tables and showed raw text."""
+    minimal.replace("privacy/index.sv.md", "Du kan begära ut dina uppgifter.", "Du kan begära ut alla dina uppgifter.")
+    with serving(minimal) as url:
+        page = fetch(f"{url}privacy/")
+    assert "Du kan begära ut alla dina uppgifter." in page.select_one("article").get_text()
+    assert page.select_one(".pp-revision") is not None and page.select_one(".pp-register--purposes") is not None
+    problems = [li.get_text() for li in page.select(".pp-problems li")]
+    assert len(problems) == 1 and "differs from released revision 2.1" in problems[0]
+
+
+def test_one_root_cause_is_reported_once(minimal: FixtureSite) -> None:
+    """A policy that cannot be read: one warning, not one more for the privacy-policy link, the
+    navigation and every link to its changelog (which still answers, saying why it is empty)."""
+    minimal.replace("privacy/index.sv.md", "legal_basis: eu-gdpr:A6-1-b", "legal_basis: eu-gdpr:A6-1-x")
+    minimal.write("privacy/links.sv.md", "---\ntitle: Länkar\n---\n[Ändringslogg](changelog.md)\n")
+    minimal.write("privacy/links.en.md", "---\ntitle: Links\n---\n[Changelog](changelog.md)\n")
+    with serving(minimal) as url:
+        changelog = fetch(f"{url}privacy/changelog/")
+    warnings = [line for line in minimal.serve_log.splitlines() if line.startswith("WARNING")]  # type: ignore[attr-defined]
+    assert len(warnings) == 1 and "processing[0].legal_basis" in warnings[0], warnings
+    link = changelog.select_one("article a[href]")
+    assert link is not None and link["href"] == "../"

@@ -62,6 +62,10 @@ class LoadResult:
     site: Site
     problems: list[Problem] = field(default_factory=list)
     by_policy: dict[str, list[Problem]] = field(default_factory=dict)  # each policy's own problems
+    # Policies left out of the site for their problems: id -> their living texts by language, and
+    # every file of theirs (so that a preview can show them as what they are, not as stray pages).
+    set_aside: dict[str, dict[str, Path]] = field(default_factory=dict)
+    set_aside_files: frozenset[Path] = frozenset()
 
 
 def language_of(path: PurePosixPath, languages: Sequence[str], default: str) -> tuple[str, PurePosixPath]:
@@ -127,11 +131,16 @@ def load_site(
     policies: dict[str, Policy] = {}
     sources: dict[Path, SourceRef] = {}
     by_policy: dict[str, list[Problem]] = {}
+    set_aside: dict[str, dict[str, Path]] = {}
+    set_aside_files: set[Path] = set()
     for policy_id in sorted(set(living) | set(released)):
         policy, found = _load_policy(policy_id, living.get(policy_id, {}), released.get(policy_id, {}), ctx)
         problems += found
         by_policy[policy_id] = ordered(found)
         if policy is None:
+            set_aside[policy_id] = {lang: s.path for lang, s in living.get(policy_id, {}).items()}
+            set_aside_files |= {s.path.resolve() for s in living.get(policy_id, {}).values()}
+            set_aside_files |= {s.path.resolve() for group in released.get(policy_id, {}).values() for s in group.values()}
             continue
         policies[policy_id] = policy
         for language, source in living[policy_id].items():
@@ -155,7 +164,7 @@ def load_site(
         problems += found
         by_policy[policy_id] = ordered(by_policy.get(policy_id, []) + found)
     site = Site(tuple(languages), default_language, policies, sources, info or SiteInfo())
-    return LoadResult(site, ordered(problems), by_policy)
+    return LoadResult(site, ordered(problems), by_policy, set_aside, frozenset(set_aside_files))
 
 
 ByLanguage = dict[str, Source]
@@ -380,7 +389,10 @@ def _load_policy(
     if problems:
         return None, problems
     paths = {language: source.path for language, source in living_sources.items()}
-    return Policy(policy_id, living, tuple(revisions), paths), []
+    # A living text changed without a new version is reported, but the policy stays in the site so
+    # that the preview can show the edit (no build publishes it: the problem stops every build).
+    edited = _edited_without_version(policy_id, living, revisions, living_sources, released_sources)
+    return Policy(policy_id, living, tuple(revisions), paths, edited=bool(edited)), edited
 
 
 def _load_revision(
@@ -546,14 +558,28 @@ def _check_history(
         problems.append(Problem(source.shown, source.line_of(("version",)), "version",
                                 f"expected at least \"{latest.version}\", the latest released version, found "
                                 f"\"{living.version}\""))
-    elif living.version == latest.version:
-        for language, source in living_sources.items():
-            frozen = released_source(latest, language)
-            if archive.normalise(source.text) != archive.unsealed(frozen.text):
-                problems.append(Problem(source.shown, None, "",
-                                        f"differs from released revision {latest.version} ({frozen.shown}) but keeps "
-                                        f"its version; a change needs a new version: raise `version`, update `summary` "
-                                        f"and `effective`, then run `policypress release {policy_id}` (or undo the edit)"))
+    return problems
+
+
+def _edited_without_version(
+    policy_id: str,
+    living: Revision,
+    revisions: list[Revision],
+    living_sources: dict[str, Source],
+    released_sources: dict[str, dict[str, Source]],
+) -> list[Problem]:
+    """The living text keeps the latest released version but differs from it."""
+    latest = revisions[-1] if revisions else None
+    if latest is None or living.version != latest.version:
+        return []
+    problems = []
+    for language, source in living_sources.items():
+        frozen = released_sources[str(latest.version)][language]
+        if archive.normalise(source.text) != archive.unsealed(frozen.text):
+            problems.append(Problem(source.shown, None, "",
+                                    f"differs from released revision {latest.version} ({frozen.shown}) but keeps "
+                                    f"its version; a change needs a new version: raise `version`, update `summary` "
+                                    f"and `effective`, then run `policypress release {policy_id}` (or undo the edit)"))
     return problems
 
 

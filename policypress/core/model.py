@@ -172,6 +172,7 @@ class Policy:
     living: Revision
     revisions: tuple[Revision, ...] = ()  # released, oldest first
     paths: Mapping[str, Path] = field(default_factory=dict)  # language -> living source file
+    edited: bool = False  # the living text was changed without a new version (a problem; previewed)
 
     @property
     def latest(self) -> Revision | None:

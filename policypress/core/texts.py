@@ -87,6 +87,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "changes": N_("changes"),
     "read_version": N_("Read version {version}"),
     "changelog": N_("Changelog"),
+    "changelog_pending": N_("The versions of this policy are listed here once its problems are fixed."),
+    "changelog_pending_link": N_("See the problems on the policy’s page"),
     "changelog_of": N_("Changelog: {title}"),
     "changelog_intro": N_("Every published version, newest first."),
     "site_changelog_intro": N_("Every published version of our policies, newest first."),

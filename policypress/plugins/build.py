@@ -39,7 +39,8 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
         log.warning(str(problem))
     timelines = {pid: Timeline(policy, today) for pid, policy in site.policies.items()}
     build = BuildState(command, options, site, today, Routes(site, Path(config.docs_dir), config.site_url),
-                       timelines, bundle, consent_policy=None, problems=problems_by_file(result))
+                       timelines, bundle, consent_policy=None, problems=problems_by_file(result),
+                       set_aside=result.set_aside, set_aside_files=result.set_aside_files)
     for policy in site.policies.values():
         if policy.draft is not None:
             shown = timelines[policy.id].shown
@@ -47,7 +48,8 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
                         f"released yet; run `policypress release {policy.id}` to publish it (until then the site "
                         f"shows {'nothing' if shown.published is None else shown.version})")
     build.consent_policy = consent.consent_policy(site, options.consent)
-    if site.policies and options.privacy_policy not in site.policies:
+    # A privacy policy left out for its own problems is not missing: those problems say why.
+    if site.policies and options.privacy_policy not in site.policies and options.privacy_policy not in result.set_aside:
         log.warning(f"privacy_policy: expected the id of a policy ({', '.join(site.policies)}), "
                     f"found {options.privacy_policy!r}; pages get no <link rel=\"privacy-policy\">")
     if bundle is None:

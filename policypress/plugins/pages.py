@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from ..core.register import replace_placeholders
 from ..core.register import view as register_view
 from ..core.texts import strings
 from .context import Kind, changelog_rows, dates_locale, feed_links, revision_context, revision_entry
-from .routes import Routes, rebase
+from .routes import Routes, rebase, relative
 from .state import BuildState, PassState
 
 REGISTER_TEMPLATE = "partials/policypress/register.html"
@@ -211,6 +212,27 @@ class ChangelogPage(GeneratedPage):
         return content_date(build, self.policies(build))
 
 
+@dataclass(frozen=True)
+class PendingChangelogPage(GeneratedPage):
+    """While previewing, the changelog of a policy left out for its problems: its links keep
+    working, and it says why it is empty (one cause, one message: not a warning per link)."""
+
+    living: Path
+
+    def url_in(self, routes: Routes, language: str) -> str:
+        return routes.living_page(self.living, self.language).removesuffix("./") + "changelog/"
+
+    def title(self) -> str:
+        return strings(self.language)["changelog"]
+
+    def render(self, state: PassState, page_url: str) -> str:
+        policy_url = relative(state.build.routes.living_page(self.living, self.language), page_url)
+        return state.env.get_template("partials/policypress/pending.html").render(t=strings(self.language), url=policy_url)
+
+    def last_change(self, build: BuildState) -> dt.date:
+        return build.today
+
+
 def generated_pages(build: BuildState, language: str) -> list[GeneratedPage]:
     """The pages policypress adds in a language: the site's changelog, each policy's changelog,
     and a diff for every public revision that has one before it."""
@@ -224,4 +246,5 @@ def generated_pages(build: BuildState, language: str) -> list[GeneratedPage]:
             previous = timeline.previous(revision)
             if previous is not None:
                 pages.append(DiffPage(language, policy, revision, previous))
+    pages += [PendingChangelogPage(language, files[language]) for files in build.set_aside.values() if language in files]
     return pages

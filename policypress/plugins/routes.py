@@ -47,6 +47,10 @@ class Routes:
             page = self._pages[source] = str(path.parent) if path.name in ("index", "README") else str(path)
         return page
 
+    def living_page(self, living: Path, language: str) -> str:
+        """The stable URL of a policy's living file (for a policy the model could not read)."""
+        return self._page(self.source_page(living), language)
+
     def stable(self, policy: Policy, language: str) -> str:
         return self._page(self.source_page(policy.paths[language]), language)
 

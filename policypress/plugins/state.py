@@ -49,6 +49,10 @@ class BuildState:
     consent_policy: str | None
     # While previewing: the problems that would stop a build, by the file (as shown) they concern.
     problems: dict[str, list[Problem]] = field(default_factory=dict)
+    # While previewing: policies left out for their problems (id -> living file per language) and
+    # all their files, so that they are not taken for pages of the site's own.
+    set_aside: dict[str, dict[str, Path]] = field(default_factory=dict)
+    set_aside_files: frozenset[Path] = frozenset()
     # Added to by every pass, written once all languages are built.
     sitemap: list[sitemap.Entry] = field(default_factory=list)
     theme_pages: dict[str, str] = field(default_factory=dict)  # 404.html etc. of the default language
@@ -66,8 +70,8 @@ class BuildState:
 
     def shown(self, policy: Policy) -> Revision:
         """The revision on a policy's stable page: in force, or (while previewing) the draft."""
-        if self.command == "serve" and policy.draft is not None:
-            return policy.draft
+        if self.command == "serve" and (policy.draft is not None or policy.edited):
+            return policy.living
         return self.timelines[policy.id].shown
 
 
