@@ -1,0 +1,473 @@
+"""Chromium through Playwright: the pages of a site in four states, and what each stores and sends.
+
+Each state starts in a fresh browser profile of its own (a new process, an empty temporary
+folder), so nothing of one state leaks into another:
+
+- **none**: the crawl. Given pages first, then same-origin links, breadth first, up to
+  `max_pages`; no choice is made.
+- **reject** / **accept**: the first page, "reject all" or "accept all" (through
+  `window.policypressConsent` and its own buttons, or `--reject`/`--accept` selectors), then every
+  page of the crawl. What was there before the choice belongs to *none* and is not counted again,
+  unless it is set anew.
+- **withdrawn**: in the accepted profile, on the first page, consent is withdrawn ("reject all"
+  in the banner shown again) and the page reloaded.
+
+The profile accepts third-party cookies (Chromium's headless default blocks them, as most
+visitors' browsers do not): the audit sees what the most exposed visitor gets. Nothing is
+requested that the given origins and their pages do not ask for: links are followed within
+those origins only, and a page that redirects or navigates to another origin is stopped there
+(a DevTools fetch rule on the tab's documents) and reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import tempfile
+import time
+import zlib
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag
+
+from .model import (CannotRun, CookieSeen, Observations, PageProblem, RequestSeen, State, StateRecord, Storage,
+                    StorageSeen, host_of, origin_of)
+from .robots import Robots
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, CDPSession, Page, Playwright
+    from playwright.async_api import Request as PlaywrightRequest
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+# A profile that keeps third-party cookies (Chromium blocks them in headless and private windows).
+PREFERENCES = {"profile": {"cookie_controls_mode": 0}}
+
+MISSING_PLAYWRIGHT = ("the audit needs Playwright and a Chromium: pip install policypress[audit]; then Debian's "
+                      "Chromium (apt-get install chromium, run from /usr/bin/chromium), Playwright's own (python -m "
+                      "playwright install chromium), or another one named with --chromium PATH")
+
+# Keys and a digest of each value (to notice a key written anew) of both storages of a frame.
+STORAGE_JS = """() => {
+  const digest = (s) => { let h = 5381; for (let i = 0; i < s.length; i++) h = (h * 33 + s.charCodeAt(i)) | 0; return h; };
+  const found = [];
+  for (const [kind, open] of [["local-storage", () => localStorage], ["session-storage", () => sessionStorage]]) {
+    let store; try { store = open(); } catch (e) { continue; }
+    for (let i = 0; i < store.length; i++) { const key = store.key(i); found.push([kind, key, digest(store.getItem(key) || "")]); }
+  }
+  return found;
+}"""
+BANNER_JS = "() => !!(window.policypressConsent && typeof window.policypressConsent.get === 'function')"
+
+
+class AuditError(CannotRun):
+    """The browser could not do its part; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors of another banner's buttons."""
+
+    accept: str
+    reject: str
+    settings: str | None = None  # shows the banner again, for the withdrawal
+
+
+@dataclass(frozen=True)
+class Plan:
+    urls: tuple[str, ...]
+    max_pages: int = 50
+    timeout: float = 30.0  # seconds for a page's load event
+    wait: float = 1.0  # seconds after it, for what starts late
+    robots: bool = True
+    selectors: Selectors | None = None  # another banner's; None: the policypress banner
+    chromium: str | None = None  # None: Playwright's own browser
+    screenshots: bool = False
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(origin_of(url) for url in self.urls))
+
+
+@dataclass
+class Tally:
+    """Page loads done and expected, for the progress bar."""
+
+    report: Callable[[int, int, str], None]
+    done: int = 0
+    total: int = 0
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        self.report(self.done, max(self.total, self.done), what)
+
+
+Fingerprint = tuple[int, int]
+CookieKey = tuple[str, str, str]
+StorageKey = tuple[Storage, str, str]
+
+
+@dataclass
+class Visitor:
+    """One fresh profile, one tab: visits pages and records what appears after each."""
+
+    context: BrowserContext
+    page: Page
+    plan: Plan
+    current: str = ""  # the page being observed; requests are counted only while it is set
+    requests: list[RequestSeen] = field(default_factory=list)
+    problems: list[PageProblem] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # off-site navigations stopped during this visit
+    known_cookies: dict[CookieKey, Fingerprint] = field(default_factory=dict)
+    known_storage: dict[StorageKey, int] = field(default_factory=dict)
+    cookies: dict[CookieKey, CookieSeen] = field(default_factory=dict)
+    storage: dict[StorageKey, StorageSeen] = field(default_factory=dict)
+    main_frame: str = ""
+
+    async def start(self, cdp: CDPSession) -> None:
+        """Requests to other origins are counted; the tab's own navigations to them stopped."""
+        self.context.on("request", self.on_request)
+        self.context.on("page", self.on_popup)
+        self.main_frame = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
+        cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(self.on_document(cdp, event)))
+        await cdp.send("Fetch.enable", {"patterns": [{"resourceType": "Document", "requestStage": "Request"}]})
+
+    def on_request(self, request: PlaywrightRequest) -> None:
+        url = request.url
+        if not self.current or not url.startswith(("http:", "https:", "ws:", "wss:")):
+            return
+        if origin_of(url) in self.plan.origins or (request.is_navigation_request() and request.frame == self.page.main_frame):
+            return  # the site itself, or a navigation of the tab, which is stopped before it leaves
+        self.requests.append(RequestSeen(url, origin_of(url), request.resource_type, self.current))
+
+    def on_popup(self, popup: Page) -> None:
+        if popup != self.page:
+            asyncio.ensure_future(popup.close())
+
+    async def on_document(self, cdp: CDPSession, event: dict[str, Any]) -> None:
+        url = event["request"]["url"]
+        try:
+            if event.get("frameId") == self.main_frame and origin_of(url) not in self.plan.origins:
+                self.blocked.append(url)
+                # "204 No Content" from here: the tab stays where it is, nothing leaves the browser.
+                await cdp.send("Fetch.fulfillRequest", {"requestId": event["requestId"], "responseCode": 204})
+            else:
+                await cdp.send("Fetch.continueRequest", {"requestId": event["requestId"]})
+        except Exception:  # the tab closed meanwhile: nothing to continue
+            pass
+
+    def problem(self, url: str, reason: str) -> None:
+        found = PageProblem(url, reason)
+        if found not in self.problems:
+            self.problems.append(found)
+
+    async def visit(self, url: str) -> str | None:
+        """Load a page and let it settle. Returns its address after redirects within the site, or
+        None when it cannot be audited (reported) or is no web page (a feed, an image: skipped)."""
+        from playwright.async_api import Error, TimeoutError
+
+        self.current, self.blocked = url, []
+        try:
+            response = await self.page.goto(url, wait_until="load", timeout=self.plan.timeout * 1000)
+        except TimeoutError:
+            self.problem(url, f"no load event within {self.plan.timeout:g} s")
+            return None
+        except Error as error:
+            if not self.blocked:
+                self.problem(url, str(error).splitlines()[0].removeprefix("Page.goto: "))
+                return None
+            response = None
+        if self.blocked and (response is None or origin_of(response.url) not in self.plan.origins):
+            self.problem(url, f"redirects off-site to {self.blocked[0]}; not followed")
+            return None
+        if response is not None and response.status >= 400:
+            self.problem(url, f"HTTP {response.status}")
+            return None
+        kind = (response.headers.get("content-type", "text/html") if response else "text/html").split(";")[0].strip()
+        if kind not in ("text/html", "application/xhtml+xml"):
+            return None
+        await self.page.wait_for_timeout(self.plan.wait * 1000)
+        for target in self.blocked:
+            self.problem(url, f"tried to leave the site for {target}; stopped")
+        return urldefrag(response.url if response else url).url
+
+    async def snapshot(self) -> tuple[dict[CookieKey, dict[str, Any]], dict[StorageKey, int]]:
+        from playwright.async_api import Error
+
+        cookies = {(c["name"], c["domain"], c["path"]): dict(c) for c in await self.context.cookies()}
+        storage: dict[StorageKey, int] = {}
+        for frame in self.page.frames:
+            if not frame.url.startswith(("http:", "https:")):
+                continue
+            try:
+                found = await frame.evaluate(STORAGE_JS)
+            except Error:  # a frame gone, or its storage refused
+                continue
+            storage.update({(kind, origin_of(frame.url), key): value for kind, key, value in found})
+        return cookies, storage
+
+    async def settle_baseline(self) -> None:
+        """What is there now is not this state's: it is known, not recorded."""
+        cookies, storage = await self.snapshot()
+        self.known_cookies = {key: fingerprint(c) for key, c in cookies.items()}
+        self.known_storage = dict(storage)
+
+    async def record(self, page: str) -> None:
+        """Cookies and keys that appeared, or were written anew, since the last look: this page's."""
+        cookies, storage = await self.snapshot()
+        now = time.time()
+        for key, cookie in cookies.items():
+            if self.known_cookies.get(key) != (mark := fingerprint(cookie)):
+                self.known_cookies[key] = mark
+                self.cookies.setdefault(key, self.cookie_seen(cookie, page, now))
+        for ident, digest in storage.items():
+            if self.known_storage.get(ident) != digest:
+                self.known_storage[ident] = digest
+                self.storage.setdefault(ident, self.storage_seen(ident, page))
+
+    def cookie_seen(self, cookie: dict[str, Any], page: str, now: float, carried: bool = False) -> CookieSeen:
+        expires = cookie.get("expires", -1)
+        return CookieSeen(cookie["name"], cookie["domain"], cookie["path"],
+                          None if expires is None or expires < 0 else float(expires), bool(cookie.get("httpOnly")),
+                          bool(cookie.get("secure")), str(cookie.get("sameSite", "")),
+                          "first" if first_party(cookie["domain"], self.plan.origins) else "third", page, now, carried)
+
+    def storage_seen(self, ident: StorageKey, page: str, carried: bool = False) -> StorageSeen:
+        kind, origin, key = ident
+        return StorageSeen(kind, origin, key, "first" if origin in self.plan.origins else "third", page, carried)
+
+    def result(self, state: State) -> StateRecord:
+        return StateRecord(state, list(self.cookies.values()), list(self.storage.values()), list(self.requests))
+
+
+def fingerprint(cookie: dict[str, Any]) -> Fingerprint:
+    return (zlib.crc32(str(cookie.get("value", "")).encode()), round(cookie.get("expires", -1) or -1))
+
+
+def first_party(domain: str, origins: tuple[str, ...]) -> bool:
+    """A cookie of an audited host, or of a domain above it (`.example.com` for www.example.com)."""
+    domain = domain.lstrip(".").lower()
+    return any(host == domain or host.endswith("." + domain) for host in map(host_of, origins))
+
+
+# --- the browser -------------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def fresh_profile(playwright: Playwright, plan: Plan) -> AsyncIterator[Visitor]:
+    """A new Chromium with an empty profile of its own, and its one tab."""
+    from playwright.async_api import Error
+
+    with tempfile.TemporaryDirectory(prefix="policypress-audit-", ignore_cleanup_errors=True) as folder:
+        (Path(folder) / "Default").mkdir()
+        (Path(folder) / "Default" / "Preferences").write_text(json.dumps(PREFERENCES), encoding="utf-8")
+        try:
+            context = await playwright.chromium.launch_persistent_context(
+                folder, executable_path=plan.chromium, args=ARGS, headless=True,
+                viewport={"width": 1280, "height": 800}, service_workers="block", accept_downloads=False)
+        except Error as error:
+            where = plan.chromium or "Playwright's own Chromium"
+            raise AuditError(f"could not start Chromium ({where}): {str(error).splitlines()[0]}; "
+                             f"{MISSING_PLAYWRIGHT}") from None
+        try:
+            page = context.pages[0] if context.pages else await context.new_page()
+            visitor = Visitor(context, page, plan)
+            await visitor.start(await context.new_cdp_session(page))
+            yield visitor
+        finally:
+            await context.close()
+
+
+def observe(plan: Plan, report: Callable[[int, int, str], None]) -> Observations:
+    """Every state of every page; raises AuditError when nothing can be audited."""
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        raise AuditError(MISSING_PLAYWRIGHT) from None
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_observe(plan, Tally(report)))
+    # Called from code that runs an event loop (Playwright's sync API does): a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _observe(plan, Tally(report))).result()
+
+
+async def _observe(plan: Plan, tally: Tally) -> Observations:
+    from playwright.async_api import async_playwright
+
+    started = time.monotonic()
+    async with async_playwright() as playwright:
+        async with fresh_profile(playwright, plan) as visitor:
+            pages, embedded, screenshot = await crawl(visitor, plan, tally)
+            none = visitor.result("none")
+            none.screenshot = screenshot
+            problems = visitor.problems
+        if not pages:
+            reasons = "; ".join(f"{p.url}: {p.reason}" for p in problems) or "nothing to visit"
+            raise AuditError(f"no page could be audited ({reasons})")
+        tally.total = tally.done + 2 * len(pages) + 1
+        # The two choices are independent profiles: side by side, as two visitors would be.
+        (reject, _, rejected_problems), (accept, withdrawn, accepted_problems) = await asyncio.gather(
+            chosen(playwright, plan, pages, "reject", tally), chosen(playwright, plan, pages, "accept", tally))
+    problems += [p for p in rejected_problems + accepted_problems if p not in problems]
+    states: dict[State, StateRecord] = {"none": none, "reject": reject, "accept": accept}
+    if withdrawn is not None:
+        states["withdrawn"] = withdrawn
+    return Observations(plan.origins, pages, problems, states, "selectors" if plan.selectors else "policypress",
+                        time.monotonic() - started, embedded)
+
+
+async def crawl(visitor: Visitor, plan: Plan, tally: Tally) -> tuple[list[str], str | None, bytes | None]:
+    """State *none*: the given pages, then their same-origin links, breadth first. Returns the
+    pages audited, the banner configuration of the first (if it has one) and its screenshot."""
+    robots = Robots(plan.robots, plan.timeout)
+    queue = deque(dict.fromkeys(urldefrag(url).url for url in plan.urls))
+    queued, pages = set(queue), []
+    embedded, screenshot, visited = None, None, 0
+    tally.total = 3 * min(plan.max_pages, len(queue)) + 1
+    while queue and visited < plan.max_pages:
+        url = queue.popleft()
+        if not robots.allowed(url):
+            visitor.problem(url, "excluded by robots.txt; not visited (--ignore-robots visits it)")
+            continue
+        visited += 1
+        final = await visitor.visit(url)
+        tally.step("before any choice")
+        # What a page that could not be audited set is still its own, not the next page's.
+        await visitor.record(final or url)
+        if final is None or final in pages:
+            continue
+        pages.append(final)
+        if len(pages) == 1:
+            embedded = await visitor.page.evaluate(
+                "() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; }")
+            screenshot = await shot(visitor, plan)
+        for link in await links(visitor.page):
+            link = urldefrag(link).url
+            if link.startswith(("http:", "https:")) and origin_of(link) in plan.origins and link not in queued:
+                queued.add(link)
+                queue.append(link)
+        tally.total = 3 * min(plan.max_pages, len(pages) + len(queue)) + 1
+    return pages, embedded, screenshot
+
+
+async def links(page: Page) -> list[str]:
+    """The page's links as the browser resolves them; none if it navigated meanwhile."""
+    from playwright.async_api import Error
+
+    try:
+        found: list[str] = await page.eval_on_selector_all("a[href], area[href]", "els => els.map(e => e.href)")
+        return found
+    except Error:
+        return []
+
+
+async def chosen(playwright: Playwright, plan: Plan, pages: list[str], state: State, tally: Tally,
+                 ) -> tuple[StateRecord, StateRecord | None, list[PageProblem]]:
+    """State *reject* or *accept* in a fresh profile: the choice on the first page, then every
+    page; after *accept*, the withdrawal."""
+    label = "after reject all" if state == "reject" else "after accept all"
+    async with fresh_profile(playwright, plan) as visitor:
+        first = pages[0]
+        if await visitor.visit(first) is None:
+            raise AuditError(f"{first} could not be loaded again to make the choice "
+                             f"({visitor.problems[-1].reason if visitor.problems else 'no web page'})")
+        await visitor.settle_baseline()
+        visitor.requests, visitor.current = [], first
+        await choose(visitor, plan, state == "accept")
+        await visitor.page.wait_for_timeout(plan.wait * 1000)
+        await visitor.record(first)
+        screenshot = await shot(visitor, plan)
+        for page in pages:
+            await visitor.record(await visitor.visit(page) or page)
+            tally.step(label)
+        record = visitor.result(state)
+        record.screenshot = screenshot
+        withdrawn = await withdraw(visitor, plan, first) if state == "accept" else None
+        if withdrawn is not None:
+            tally.step("after withdrawal")
+        return record, withdrawn, visitor.problems
+
+
+async def choose(visitor: Visitor, plan: Plan, accept: bool) -> None:
+    """"Accept all" or "reject all": with another banner's selectors, or through
+    `window.policypressConsent` (`show()`, its own button, then `get()` to see it was taken)."""
+    page = visitor.page
+    if plan.selectors:
+        await click(page, plan.selectors.accept if accept else plan.selectors.reject,
+                    "--accept" if accept else "--reject", plan)
+        return
+    await banner(page, plan)
+    await page.evaluate("() => window.policypressConsent.show()")
+    await click(page, f'.ppc [data-ppc="{"all" if accept else "none"}"]', "the banner's button", plan)
+    record = await page.evaluate("() => window.policypressConsent.get()")
+    if not record or any(value is not accept for value in record.get("choices", {}).values()):
+        raise AuditError(f"on {page.url}, \"{'accept' if accept else 'reject'} all\" in the policypress banner did not "
+                         f"give that choice (policypressConsent.get() returned {json.dumps(record)})")
+
+
+async def withdraw(visitor: Visitor, plan: Plan, first: str) -> StateRecord:
+    """State *withdrawn*: on the first page, "reject all" in the banner shown again, then a reload.
+    What was there before and is still there, unchanged, is *carried*; what is new was set
+    after the withdrawal."""
+    if plan.selectors and not plan.selectors.settings:
+        return StateRecord("withdrawn", note="not tested: give --settings SELECTOR, an element that shows the banner "
+                                              "again, to test withdrawal")
+    accepted = {key: seen.page for key, seen in visitor.cookies.items()}
+    accepted_storage = {key: seen.page for key, seen in visitor.storage.items()}
+    if await visitor.visit(first) is None:
+        return StateRecord("withdrawn", note=f"not tested: {first} could not be loaded again")
+    cookies, storage = await visitor.snapshot()
+    visitor.requests, visitor.current = [], first
+    if plan.selectors and plan.selectors.settings:
+        await click(visitor.page, plan.selectors.settings, "--settings", plan)
+        screenshot = await shot(visitor, plan)
+        await click(visitor.page, plan.selectors.reject, "--reject", plan)
+    else:
+        await visitor.page.evaluate("() => window.policypressConsent.show()")
+        screenshot = await shot(visitor, plan)
+        await choose(visitor, plan, False)
+    await visitor.page.wait_for_timeout(plan.wait * 1000)
+    if await visitor.visit(first) is None:
+        return StateRecord("withdrawn", note=f"not tested: {first} could not be reloaded after the withdrawal")
+    after, after_storage = await visitor.snapshot()
+    now = time.time()
+    record = StateRecord("withdrawn", requests=list(visitor.requests), screenshot=screenshot)
+    for key, cookie in after.items():
+        carried = key in cookies and fingerprint(cookies[key]) == fingerprint(cookie)
+        record.cookies.append(visitor.cookie_seen(cookie, accepted.get(key, first) if carried else first, now, carried))
+    for ident, digest in after_storage.items():
+        carried = storage.get(ident) == digest
+        record.storage.append(visitor.storage_seen(ident, accepted_storage.get(ident, first) if carried else first, carried))
+    return record
+
+
+async def banner(page: Page, plan: Plan) -> None:
+    from playwright.async_api import Error
+
+    try:
+        await page.wait_for_function(BANNER_JS, timeout=min(plan.timeout, 5.0) * 1000)
+    except Error:
+        raise AuditError(f"no policypress banner (window.policypressConsent) on {page.url}; for another banner, give "
+                         f"--accept and --reject CSS selectors of its buttons") from None
+
+
+async def click(page: Page, selector: str, option: str, plan: Plan) -> None:
+    from playwright.async_api import Error
+
+    try:
+        await page.locator(selector).first.click(timeout=min(plan.timeout, 10.0) * 1000)
+    except Error as error:
+        raise AuditError(f"{option} {selector!r}: nothing to click on {page.url} "
+                         f"({str(error).splitlines()[0]})") from None
+
+
+async def shot(visitor: Visitor, plan: Plan) -> bytes | None:
+    """The window as the visitor sees it, for the HTML report."""
+    return await visitor.page.screenshot(type="jpeg", quality=70) if plan.screenshots else None
