@@ -20,6 +20,7 @@ from .core.problems import PolicyError, Problem, display_path, format_problems
 from .core.release import ReleaseError, exclusive, plan_release, recover, write_release
 from .core.timeline import build_date
 from .audit import command as audit_command
+from .receipts import command as receipts_command
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -246,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     release_parser.add_argument("policy", help="the policy's id, e.g. privacy")
     release_parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                                 help="the publication date (default: SOURCE_DATE_EPOCH or today)")
+    receipts_command.register(commands)
     audit_command.register(commands)
     args = parser.parse_args(argv)
     try:
@@ -253,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
             return check(args.config_file)
         if args.command == "release":
             return release(args.config_file, args.policy, args.date)
+        if args.command == "receipts":
+            return receipts_command.run(args)
         if args.command == "audit":
             return audit_command.run(args)
         return build(args.config_file, args.site_dir)
