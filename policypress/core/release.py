@@ -65,19 +65,9 @@ class Recovered:
     message: str
 
 
-def plan_release(result: LoadResult, policy_id: str, published: dt.date, root: Path) -> Release:
-    """What releasing `policy_id` today would write; raises PolicyError instead if it must not."""
-    if policy_id not in result.site.policies:
-        problems = result.by_policy.get(policy_id)
-        if problems:
-            raise PolicyError(problems)
-        known = ", ".join(sorted(set(result.site.policies) | set(result.by_policy))) or "none"
-        raise PolicyError([Problem("release", None, "", f"expected the id of a policy ({known}), found {policy_id!r}")])
-
-    if result.by_policy.get(policy_id):
-        # Valid but incomplete (GDPR Art. 13): not fit to publish either.
-        raise PolicyError(result.by_policy[policy_id])
-    policy = result.site.policies[policy_id]
+def refusals(policy: Policy, published: dt.date, root: Path) -> list[Problem]:
+    """Why the living text cannot be released on `published`: an unchanged version or summary,
+    dates that would not increase, a revision already there."""
     living, latest = policy.living, policy.latest
     default = next(iter(living.texts))
     shown = living.texts[default].source
@@ -108,6 +98,24 @@ def plan_release(result: LoadResult, policy_id: str, published: dt.date, root: P
         if target.exists():
             refuse("", f"expected no released revision {living.version} yet, found {display_path(target, root)}",
                    living.texts[language].source)
+    return problems
+
+
+def plan_release(result: LoadResult, policy_id: str, published: dt.date, root: Path) -> Release:
+    """What releasing `policy_id` today would write; raises PolicyError instead if it must not."""
+    if policy_id not in result.site.policies:
+        problems = result.by_policy.get(policy_id)
+        if problems:
+            raise PolicyError(problems)
+        known = ", ".join(sorted(set(result.site.policies) | set(result.by_policy))) or "none"
+        raise PolicyError([Problem("release", None, "", f"expected the id of a policy ({known}), found {policy_id!r}")])
+
+    if result.by_policy.get(policy_id):
+        # Valid but incomplete (GDPR Art. 13): not fit to publish either.
+        raise PolicyError(result.by_policy[policy_id])
+    policy = result.site.policies[policy_id]
+    living, latest = policy.living, policy.latest
+    problems = refusals(policy, published, root)
     if problems:
         raise PolicyError(problems)
 
