@@ -1,13 +1,17 @@
-"""Minify the consent banner (banner/) into the files policypress ships (policypress/assets/consent/).
+"""Minify the consent banner (banner/) into the files policypress ships (policypress/assets/consent/),
+or stage the npm package `@policypress/consent` with the minified files.
 
 rjsmin and rcssmin only remove comments and white space, so the shipped code is the source
 code. The test suite rebuilds and compares, so the shipped files cannot drift from banner/.
 
-Usage: .venv/bin/python scripts/build_banner.py
+Usage: .venv/bin/python scripts/build_banner.py                 # policypress/assets/consent/
+       .venv/bin/python scripts/build_banner.py --package DIR   # the npm package, to `npm publish` from DIR
 """
 
 from __future__ import annotations
 
+import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,21 +22,52 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "banner"
 TARGET = ROOT / "policypress" / "assets" / "consent"
 HEADER = "/* policypress consent banner, MIT licence. Source: banner/ in the policypress repository. */\n"
+# What the npm package holds besides the minified banner (npm adds package.json, README and LICENCE
+# whatever `files` says; the rest must be listed there).
+PACKAGE_FILES = ("package.json", "consent.d.ts", "README.md")
+
+
+def minified() -> dict[str, str]:
+    """The banner's files minified, under the names of their sources."""
+    def read(name: str) -> str:
+        return (SOURCE / name).read_text(encoding="utf-8")
+
+    return {
+        "consent.js": HEADER + rjsmin.jsmin(read("consent.js")) + "\n",
+        "consent.mjs": HEADER + rjsmin.jsmin(read("consent.mjs")) + "\n",
+        "consent.css": HEADER + rcssmin.cssmin(read("consent.css")) + "\n",
+    }
 
 
 def built() -> dict[str, str]:
     """File name -> content of every shipped file, from the sources."""
-    script = rjsmin.jsmin((SOURCE / "consent.js").read_text(encoding="utf-8"))
-    module = rjsmin.jsmin((SOURCE / "consent.mjs").read_text(encoding="utf-8").replace("./consent.js", "./consent.min.js"))
-    style = rcssmin.cssmin((SOURCE / "consent.css").read_text(encoding="utf-8"))
+    files = minified()
     return {
-        "consent.min.js": HEADER + script + "\n",
-        "consent.min.mjs": HEADER + module + "\n",
-        "consent.min.css": HEADER + style + "\n",
+        "consent.min.js": files["consent.js"],
+        "consent.min.mjs": files["consent.mjs"].replace("./consent.js", "./consent.min.js"),
+        "consent.min.css": files["consent.css"],
     }
 
 
-def main() -> int:
+def package(target: Path) -> None:
+    """The npm package, staged in `target`: package.json, the types and the README from banner/,
+    the licence, and the banner minified under the names package.json exports."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PACKAGE_FILES:
+        shutil.copyfile(SOURCE / name, target / name)
+    shutil.copyfile(ROOT / "LICENSE", target / "LICENSE")
+    for name, content in minified().items():
+        (target / name).write_text(content, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--package", type=Path, metavar="DIR", help="stage the npm package in DIR instead")
+    args = parser.parse_args(argv)
+    if args.package:
+        package(args.package)
+        print(f"staged the npm package in {args.package}: cd {args.package} && npm publish --access public")
+        return 0
     TARGET.mkdir(parents=True, exist_ok=True)
     for name, content in built().items():
         (TARGET / name).write_text(content, encoding="utf-8")

@@ -3,8 +3,10 @@ its files. It replaces Material's own consent form."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -17,7 +19,7 @@ from ..core.problems import Problem, describe
 from ..core.texts import strings
 from .config import PLUGIN, ConsentConfig, config_problem
 from .routes import relative
-from .state import PassState
+from .state import BuildState, PassState
 
 log = get_plugin_logger(__name__)
 
@@ -27,6 +29,11 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets" / "consent"
 SCRIPTS = {f"assets/policypress/consent/{name}": ASSETS / name for name in ("consent.min.js", "consent.min.mjs")}
 STYLESHEET = ASSETS / "consent.min.css"
 SCRIPT = "assets/policypress/consent/consent.min.js"
+# The banner for the company's other websites (needs `site_url`): per language a configuration
+# script at a stable URL, `consent/sv.js`, which names the banner's script and stylesheet under
+# versioned names, `consent/banner.<hash>.js` and `.css`, so an old banner cached by a browser never
+# meets a new configuration. Cache the first briefly, the others for good (README: Cookie consent).
+ELSEWHERE = "consent"
 
 
 def check_options(options: ConsentConfig, config: MkDocsConfig) -> list[Problem]:
@@ -80,15 +87,23 @@ def settings(state: PassState) -> dict[str, Any] | None:
     if build.consent_policy is None:
         return None
     if state.banner is None:
-        options = build.options.consent
         policy = build.site.policies[build.consent_policy]
-        state.banner = consent.config(
-            policy.id, build.shown(policy), state.language, strings(state.language),
-            notice=build.routes.stable(policy, state.language), cookie=options.cookie,
-            max_age_days=options.max_age_days, endpoint=options.endpoint,
-            jurisdiction=options.jurisdiction, consent_mode=options.consent_mode,
-        )
+        state.banner = banner_config(build, state.language, build.routes.stable(policy, state.language),
+                                     build.options.consent.endpoint)
     return state.banner
+
+
+def banner_config(build: BuildState, language: str, notice: str, endpoint: str | None) -> dict[str, Any]:
+    """The banner's settings in a language, from the consent policy's revision shown, with the
+    notice's and the endpoint's URLs as given."""
+    assert build.consent_policy is not None
+    options = build.options.consent
+    policy = build.site.policies[build.consent_policy]
+    return consent.config(
+        policy.id, build.shown(policy), language, strings(language), notice=notice, cookie=options.cookie,
+        max_age_days=options.max_age_days, endpoint=endpoint, jurisdiction=options.jurisdiction,
+        consent_mode=options.consent_mode,
+    )
 
 
 def page_context(state: PassState, page_url: str) -> dict[str, str]:
@@ -100,7 +115,35 @@ def page_context(state: PassState, page_url: str) -> dict[str, str]:
     return {"consent": script_json(page_settings), "consent_script": relative(SCRIPT, page_url)}
 
 
-def write_assets(site_dir: Path) -> None:
-    for uri, source in SCRIPTS.items():
-        (site_dir / uri).parent.mkdir(parents=True, exist_ok=True)
-        (site_dir / uri).write_bytes(source.read_bytes())
+def write_assets(state: PassState) -> None:
+    """The banner's files, once per build (in the default language's pass): those of this site,
+    and those for other websites where `site_url` makes their absolute URLs possible."""
+    files = {uri: source.read_bytes() for uri, source in SCRIPTS.items()}
+    if state.build.consent_policy is not None:
+        if state.site_url:
+            files.update(elsewhere(state.build, state.site_url))
+        else:
+            log.warning(f"set 'site_url' in mkdocs.yml to use the consent banner on your other websites: the "
+                        f"configuration scripts for them ({ELSEWHERE}/<language>.js) need absolute links; "
+                        f"until then the banner runs on this site only")
+    for uri, content in files.items():
+        (state.site_dir / uri).parent.mkdir(parents=True, exist_ok=True)
+        (state.site_dir / uri).write_bytes(content)
+
+
+def elsewhere(build: BuildState, site_url: str) -> dict[str, bytes]:
+    """The files for other websites, by site path: the banner's script and stylesheet named by a
+    hash of their content, and per language the configuration script that names them, with the
+    notice's and the endpoint's URLs absolute (on this site)."""
+    versioned = {f"{ELSEWHERE}/banner.{hashlib.sha256(content).hexdigest()[:10]}.{kind}": content
+                 for kind, content in (("js", SCRIPTS[SCRIPT].read_bytes()), ("css", STYLESHEET.read_bytes()))}
+    script, style = (urljoin(site_url, uri) for uri in versioned)
+    assert build.consent_policy is not None
+    policy = build.site.policies[build.consent_policy]
+    endpoint = build.options.consent.endpoint
+    files = dict(versioned)
+    for language in build.languages:
+        settings = banner_config(build, language, urljoin(site_url, build.routes.stable(policy, language).removeprefix("./")),
+                                 urljoin(site_url, endpoint) if endpoint else None)
+        files[f"{ELSEWHERE}/{language}.js"] = consent.loader(settings, script, style).encode()
+    return files

@@ -177,7 +177,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             theme.write_assets(site_dir, build.bundle, styles)
             jsonld.write_context(site_dir)
             if self.config.consent.enabled:
-                consent.write_assets(site_dir)
+                consent.write_assets(state)
         if state.site_url:
             feeds.write(build, site_dir, state.language, config.site_name, state.env, config.theme.get("favicon"))
             jsonld.write_processing(build, site_dir, state.language)
