@@ -65,6 +65,8 @@
  * @property {string} policy         Text of the link to `notice`.
  * @property {string} settingsTitle
  * @property {string} settingsIntro
+ * @property {string} [recordId]   Label of the visitor's consent id, shown (when given) in small print in the
+ *   settings once there is a choice, for them to quote when asking what they agreed to.
  */
 
 /**
@@ -352,6 +354,8 @@
         (c.cookies || []).length ? el("details", null, el("summary", null, t.cookies + " (" + c.cookies.length + ")"), cookies) : null));
     });
     state.dialog.append(actions(["save", "all", "none"]), el("button", { type: "button", "class": "ppc-close", "data-ppc": "close", "aria-label": t.close }, "×"));
+    // The consent id in small print, for the visitor to quote (the receipts service finds it).
+    if (state.record && t.recordId) state.dialog.append(el("p", { "class": "ppc-id" }, t.recordId + ": " + state.record.id));
     state.dialog.addEventListener("click", click);
     state.dialog.addEventListener("close", closed);
     D.body.append(state.dialog);
@@ -455,12 +459,15 @@
      * Starts the banner: reads the stored choice, sets Consent Mode's defaults, runs what is
      * accepted, shows the first layer when there is no choice that counts, and from then on
      * follows choices made in the site's other open tabs. Once per page; the JSON element calls
-     * it by itself.
+     * it by itself. Called before there is a body (a script in the head), it waits for the body;
+     * blocked items and settings buttons the parser reaches later are picked up when the
+     * document is complete.
      * @param {PolicypressConfig} config  Kept, not copied; `maxAgeDays` is capped in place.
      * @fires policypress:consent
      * @returns {void}
      */
     init: function (config) {
+      if (!D.body) return D.addEventListener("DOMContentLoaded", function () { api.init(config); });
       state.config = config;
       config.maxAgeDays = Math.min(config.maxAgeDays || 182, 395);  // never more than 13 months
       state.gpc = navigator.globalPrivacyControl === true;
@@ -469,6 +476,7 @@
       state.record = current(stored);
       if (state.config.consentMode) gtag("consent", "default", modes());
       scan();
+      if (D.readyState == "loading") D.addEventListener("DOMContentLoaded", scan);
       if (state.record) apply({});
       else {
         if (stored) apply(stored.choices);  // a lapsed consent: undo what it allowed
@@ -479,12 +487,7 @@
 
   W.policypressConsent = api;
   var data = D.getElementById("policypress-consent");
-  if (data) {
-    var start = function () { api.init(JSON.parse(data.textContent)); };
-    // At the end of the body the banner starts at once and shows with the first paint; what the
-    // parser reaches after this script is picked up when the document is complete.
-    if (D.readyState != "loading") start();
-    else if (D.body) { start(); D.addEventListener("DOMContentLoaded", scan); }
-    else D.addEventListener("DOMContentLoaded", start);
-  }
+  // At the end of the body the banner starts at once and shows with the first paint (init picks
+  // up what the parser reaches after this script when the document is complete).
+  if (data) api.init(JSON.parse(data.textContent));
 })();
