@@ -21,6 +21,7 @@ from .core.release import ReleaseError, exclusive, plan_release, recover, write_
 from .core.timeline import build_date
 from .audit import command as audit_command
 from .receipts import command as receipts_command
+from . import new as new_command
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -249,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                                 help="the publication date (default: SOURCE_DATE_EPOCH or today)")
     receipts_command.register(commands)
     audit_command.register(commands)
+    new_command.register(commands)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -259,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             return receipts_command.run(args)
         if args.command == "audit":
             return audit_command.run(args)
+        if args.command == "new":
+            return new_command.run(args)
         return build(args.config_file, args.site_dir)
     except UsageError as error:
         for line in error.lines:
