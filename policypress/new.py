@@ -3,7 +3,7 @@
 The site is made from the templates in `policypress/scaffold/`: one register of facts per policy
 (`register/<policy>.yml.j2`, the same for every language), and per language the texts of each
 policy's entries (`<language>/<policy>.yml.j2`), its Markdown text (`<language>/<policy>.md.j2`)
-and the landing page; `site/` holds mkdocs.yml, the editors' README and the CI files. The default
+and the landing page; `project/` holds mkdocs.yml, the editors' README and the CI files. The default
 language's file of a policy gets the facts and its texts, every other language its texts only, as
 policypress expects. What only the company knows is a `TODO` with a hint, which `policypress check`
 lists with file, line and field until it is written.
@@ -360,7 +360,7 @@ def render_site(company: Company, today: str) -> dict[str, str]:
                          ("requirements.txt.j2", "requirements.txt"), ("gitignore.j2", ".gitignore"),
                          ("github-workflow.yml.j2", ".github/workflows/policies.yml"),
                          ("gitlab-ci.yml.j2", ".gitlab-ci.yml")):
-        files[target] = env.get_template(f"site/{name}").render(context)
+        files[target] = env.get_template(f"project/{name}").render(context)
     for policy in POLICIES:
         facts = parse_yaml(env.get_template(f"register/{policy}.yml.j2").render(context))
         for language in company.languages:
