@@ -41,8 +41,8 @@ SHIPPED = [
     "policypress/core/data/dpv-2.3-LICENSE.md",
     *(f"policypress/locale/{language}/LC_MESSAGES/policypress.{ext}" for language in ("sv", "en", "fi", "de")
       for ext in ("po", "mo")),
-    "policypress/scaffold/site/mkdocs.yml.j2",
-    "policypress/scaffold/site/github-workflow.yml.j2",
+    "policypress/scaffold/project/mkdocs.yml.j2",
+    "policypress/scaffold/project/github-workflow.yml.j2",
     *(f"policypress/scaffold/{language}/{name}.j2" for language in ("sv", "en", "fi", "de")
       for name in ("privacy.md", "privacy.yml", "cookies.md", "cookies.yml", "index.md", "site.yml")),
     *(f"policypress/scaffold/register/{policy}.yml.j2" for policy in ("privacy", "cookies")),
@@ -82,13 +82,21 @@ def metadata(text: str) -> dict[str, list[str]]:
 
 
 def source_tree(target: Path) -> Path:
-    """The project as a release is built from it (the working tree, without caches or the
-    editable install's egg-info), outside the repository so the build writes nothing there."""
-    target.mkdir()
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
+    """The project as a release is built from it, outside the repository so that the build writes
+    nothing there: the files git has or would add (tracked, or new and not ignored, as they are in
+    the working tree), so that a file .gitignore hides from a commit is missing here too."""
+    names = ["pyproject.toml", "README.md", "LICENSE", "policypress"]
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", *names],
+                            cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode == 0:
+        files = [name for name in listed.stdout.split("\0") if name and (ROOT / name).is_file()]
+    else:  # not a git checkout (an unpacked sdist): every file but caches
+        files = [path.relative_to(ROOT).as_posix() for name in names for path in
+                 ([ROOT / name] if (ROOT / name).is_file() else (ROOT / name).rglob("*"))
+                 if path.is_file() and "__pycache__" not in path.parts]
+    for name in files:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target / name)
-    shutil.copytree(ROOT / "policypress", target / "policypress",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
     return target
 
 
