@@ -528,7 +528,8 @@ def _check_history(
     released_sources: dict[str, dict[str, Source]],
 ) -> list[Problem]:
     """Versions and dates increase, no revision is missing from the chain of seals, and the
-    living text matches the release of its version."""
+    living text's version is not below the latest release (an edit without a new version is
+    `_edited_without_version`'s)."""
     problems: list[Problem] = []
     default = living_sources[next(iter(living.texts))]  # the default language comes first
     interrupted = _interrupted_release(policy_id, default)
