@@ -343,7 +343,7 @@ def main_site(tmp_path_factory: pytest.TempPathFactory, third_party: Server) -> 
     """The fixture's pages with the third party's origin (under the name localhost: another site
     than 127.0.0.1, so its cookies are third-party ones) and the banner with its configuration."""
     folder = tmp_path_factory.mktemp("audit-site")
-    shutil.copytree(AUDIT_SITE / "site", folder, dirs_exist_ok=True)
+    shutil.copytree(AUDIT_SITE / "main-website", folder, dirs_exist_ok=True)
     consent = (AUDIT_SITE / "consent.json").read_text(encoding="utf-8")
     for page in folder.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
