@@ -134,6 +134,24 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, served: Server, w
     assert wide == {}
 
 
+@pytest.mark.browser
+def test_touch_targets_are_large_enough_on_a_phone(browser: Browser, served: Server) -> None:
+    """WCAG 2.5.8 on every page type at Lighthouse's phone width, banner showing: every link and
+    button is 24 px or has that much room (axe's target-size rule, which axe leaves off unless
+    asked and Lighthouse runs)."""
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    page = context.new_page()
+    small = {}
+    for _, path in PAGES:
+        page.goto(f"{served.url}/{path}")
+        expect(page.locator(".ppc")).to_be_visible()
+        violations = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["target-size"]}}).response["violations"]
+        if violations:
+            small[path] = [node["target"] for violation in violations for node in violation["nodes"]]
+    context.close()
+    assert small == {}
+
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 
 
