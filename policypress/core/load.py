@@ -63,9 +63,9 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     by_policy: dict[str, list[Problem]] = field(default_factory=dict)  # each policy's own problems
     # Policies left out of the site for their problems: id -> their living texts by language, and
-    # every file of theirs (so that a preview can show them as what they are, not as stray pages).
+    # their released files (so that a preview does not take them for stray pages).
     set_aside: dict[str, dict[str, Path]] = field(default_factory=dict)
-    set_aside_files: frozenset[Path] = frozenset()
+    set_aside_revisions: frozenset[Path] = frozenset()
 
 
 def language_of(path: PurePosixPath, languages: Sequence[str], default: str) -> tuple[str, PurePosixPath]:
@@ -132,15 +132,14 @@ def load_site(
     sources: dict[Path, SourceRef] = {}
     by_policy: dict[str, list[Problem]] = {}
     set_aside: dict[str, dict[str, Path]] = {}
-    set_aside_files: set[Path] = set()
+    set_aside_revisions: set[Path] = set()
     for policy_id in sorted(set(living) | set(released)):
         policy, found = _load_policy(policy_id, living.get(policy_id, {}), released.get(policy_id, {}), ctx)
         problems += found
         by_policy[policy_id] = ordered(found)
         if policy is None:
             set_aside[policy_id] = {lang: s.path for lang, s in living.get(policy_id, {}).items()}
-            set_aside_files |= {s.path.resolve() for s in living.get(policy_id, {}).values()}
-            set_aside_files |= {s.path.resolve() for group in released.get(policy_id, {}).values() for s in group.values()}
+            set_aside_revisions |= {s.path.resolve() for group in released.get(policy_id, {}).values() for s in group.values()}
             continue
         policies[policy_id] = policy
         for language, source in living[policy_id].items():
@@ -166,7 +165,7 @@ def load_site(
         problems += found
         by_policy[policy_id] = ordered(by_policy.get(policy_id, []) + found)
     site = Site(tuple(languages), default_language, policies, sources, info or SiteInfo())
-    return LoadResult(site, ordered(problems), by_policy, set_aside, frozenset(set_aside_files))
+    return LoadResult(site, ordered(problems), by_policy, set_aside, frozenset(set_aside_revisions))
 
 
 ByLanguage = dict[str, Source]
@@ -393,7 +392,9 @@ def _load_policy(
     paths = {language: source.path for language, source in living_sources.items()}
     # A living text changed without a new version is reported, but the policy stays in the site so
     # that the preview can show the edit (no build publishes it: the problem stops every build).
-    edited = _edited_without_version(policy_id, living, revisions, living_sources, released_sources)
+    latest = revisions[-1] if revisions else None
+    frozen = released_sources[str(latest.version)] if latest is not None and living.version == latest.version else {}
+    edited = _edited_without_version(policy_id, str(living.version), living_sources, frozen)
     return Policy(policy_id, living, tuple(revisions), paths, edited=bool(edited)), edited
 
 
@@ -564,24 +565,17 @@ def _check_history(
     return problems
 
 
-def _edited_without_version(
-    policy_id: str,
-    living: Revision,
-    revisions: list[Revision],
-    living_sources: dict[str, Source],
-    released_sources: dict[str, dict[str, Source]],
-) -> list[Problem]:
-    """The living text keeps the latest released version but differs from it."""
-    latest = revisions[-1] if revisions else None
-    if latest is None or living.version != latest.version:
-        return []
+def _edited_without_version(policy_id: str, version: str, living_sources: dict[str, Source],
+                            frozen: dict[str, Source]) -> list[Problem]:
+    """Living texts that differ from `frozen`, the released files of their own `version` (none when
+    the living text has a new version)."""
     problems = []
     for language, source in living_sources.items():
-        frozen = released_sources[str(latest.version)][language]
-        if archive.normalise(source.text) != archive.unsealed(frozen.text):
+        release = frozen.get(language)
+        if release is not None and archive.normalise(source.text) != archive.unsealed(release.text):
             problems.append(Problem(source.shown, None, "",
-                                    f"differs from released revision {latest.version} ({frozen.shown}) but keeps "
-                                    f"its version; a change needs a new version: raise `version`, update `summary` "
+                                    f"differs from released revision {version} ({release.shown}) but "
+                                    f"keeps its version; a change needs a new version: raise `version`, update `summary` "
                                     f"and `effective`, then run `policypress release {policy_id}` (or undo the edit)"))
     return problems
 

@@ -40,7 +40,7 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
     timelines = {pid: Timeline(policy, today) for pid, policy in site.policies.items()}
     build = BuildState(command, options, site, today, Routes(site, Path(config.docs_dir), config.site_url),
                        timelines, bundle, consent_policy=None, problems=problems_by_file(result),
-                       set_aside=result.set_aside, set_aside_files=result.set_aside_files)
+                       set_aside=result.set_aside, set_aside_revisions=result.set_aside_revisions)
     for policy in site.policies.values():
         if policy.draft is not None:
             shown = timelines[policy.id].shown

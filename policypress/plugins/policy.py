@@ -96,10 +96,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                 # Revisions are reached from their policy, not the navigation; unpublished ones not at all.
                 public = page.revision in build.timelines[page.policy.id].public
                 file.inclusion = InclusionLevel.NOT_IN_NAV if public else InclusionLevel.EXCLUDED
-            elif page is None and file.abs_src_path and Path(file.abs_src_path).resolve() in build.set_aside_files:
+            elif page is None and file.abs_src_path and Path(file.abs_src_path).resolve() in build.set_aside_revisions:
                 # A policy left out for its problems: its released files are not stray pages.
-                if Path(file.abs_src_path).resolve() not in {p.resolve() for f in build.set_aside.values() for p in f.values()}:
-                    file.inclusion = InclusionLevel.NOT_IN_NAV
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         for generated in generated_pages(build, state.language):
             url = generated.url_in(build.routes, state.language)
             source = build.routes.generated_source(url, state.language)

@@ -50,9 +50,9 @@ class BuildState:
     # While previewing: the problems that would stop a build, by the file (as shown) they concern.
     problems: dict[str, list[Problem]] = field(default_factory=dict)
     # While previewing: policies left out for their problems (id -> living file per language) and
-    # all their files, so that they are not taken for pages of the site's own.
+    # their released files, so that those are not taken for pages of the site's own.
     set_aside: dict[str, dict[str, Path]] = field(default_factory=dict)
-    set_aside_files: frozenset[Path] = frozenset()
+    set_aside_revisions: frozenset[Path] = frozenset()
     # Added to by every pass, written once all languages are built.
     sitemap: list[sitemap.Entry] = field(default_factory=list)
     theme_pages: dict[str, str] = field(default_factory=dict)  # 404.html etc. of the default language
