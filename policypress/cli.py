@@ -1,237 +1,20 @@
-"""The `policypress` command: check sources without building, build without half-written sites."""
+"""The `policypress` command: it only wires the commands; each lives in a module of its own."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import logging
-import os
-import secrets
-import shutil
-import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .core.load import load_site
-from .core.model import SiteInfo
-from .core.problems import PolicyError, Problem, display_path, format_problems
-from .core.release import ReleaseError, exclusive, plan_release, recover, write_release
-from .core.timeline import build_date
+from . import new as new_command
+from . import sitecommands
 from .audit import command as audit_command
 from .receipts import command as receipts_command
-from . import new as new_command
+from .siteconfig import UsageError
 
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-
-# Written into every site `policypress build` makes: the only folders it ever replaces.
-MARKER = ".policypress-site"
-
-
-class UsageError(Exception):
-    """A problem with the command line or mkdocs.yml: printed without a traceback, each line
-    given as a line of its own."""
-
-    def __init__(self, *lines: str) -> None:
-        super().__init__(*lines)
-        self.lines = lines
-
-
-@dataclass
-class Settings:
-    """What the commands need of mkdocs.yml, read the way MkDocs reads it."""
-
-    docs_dir: Path
-    languages: list[str]
-    default: str
-    info: SiteInfo
-    # What a strict build (as `policypress build` runs it) refuses, though a plain one goes on.
-    warnings: list[Problem]
-
-
-def read_config(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig:
-    """mkdocs.yml as MkDocs reads it (INHERIT and !ENV included), not yet validated; `site_dir`
-    as given with -d."""
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.exceptions import ConfigurationError
-
-    if not config_file.is_file():
-        raise UsageError(f"{config_file}: no such file; expected the site's mkdocs.yml (use -f to name another)")
-    config = MkDocsConfig(config_file_path=os.path.abspath(config_file))
-    try:
-        with config_file.open("rb") as file:
-            config.load_file(file)
-    except ConfigurationError as error:
-        raise UsageError(f"{config_file}: {error}") from None
-    if site_dir is not None:
-        config.load_dict({"site_dir": str(site_dir)})
-    return config
-
-
-def folder_option(config: MkDocsConfig, key: str) -> Path:
-    """docs_dir or site_dir as MkDocs resolves it: a relative path is relative to mkdocs.yml."""
-    return Path(os.path.abspath(os.path.join(os.path.dirname(config.config_file_path), str(config[key]))))
-
-
-def validated(config: MkDocsConfig, config_file: Path) -> Settings:
-    """The site folder checked, MkDocs' validation of the whole file, then the checks the plugin
-    makes of its options when a build starts (the same functions): what one refuses, the other
-    refuses too."""
-    from mkdocs.exceptions import PluginError
-
-    from .plugins import consent
-    from .plugins.config import OptionsError, config_problem, site_info
-    from .plugins.i18n import i18n_languages
-
-    refuse_sources(folder_option(config, "site_dir"), config)
-    # MkDocs and the plugins log as they validate; the command reports what they return.
-    logger = logging.getLogger("mkdocs")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        errors, warnings = config.validate()
-        if errors:
-            raise UsageError(*(line for key, error in errors for line in (
-                map(str, error.problems) if isinstance(error, OptionsError) else [f"{config_file}: {key}: {error}"])))
-        plugin = config.plugins.get("policypress")
-        if plugin is None:
-            raise UsageError(f"{config_file}: the policypress plugin is not in 'plugins'; add '- policypress'")
-        languages, default = i18n_languages(config, plugin.config.i18n_plugin)
-        refused = consent.check_options(plugin.config.consent, config)
-    except PluginError as error:
-        raise UsageError(*str(error).splitlines()) from None
-    finally:
-        logger.setLevel(level)
-    refused += [config_problem(config.config_file_path, (key,), str(message)) for key, message in warnings]
-    return Settings(folder_option(config, "docs_dir"), languages, default, site_info(plugin.config), refused)
-
-
-def site_settings(config_file: Path) -> tuple[Path, list[str], str, SiteInfo]:
-    """docs_dir, languages, default language and the site-wide controller details."""
-    settings = validated(read_config(config_file), config_file)
-    return settings.docs_dir, settings.languages, settings.default, settings.info
-
-
-def check(config_file: Path) -> int:
-    settings = validated(read_config(config_file), config_file)
-    root = config_file.resolve().parent
-    result = load_site(settings.docs_dir, settings.languages, settings.default, root=root, info=settings.info,
-                       config_source=config_file.name)
-    problems = settings.warnings + result.problems
-    if problems:
-        print(format_problems(problems), file=sys.stderr)
-        return 1
-    count = len(result.site.policies)
-    print(f"policypress: {count} polic{'y' if count == 1 else 'ies'} in {len(settings.languages)} languages, no problems")
-    for policy in result.site.policies.values():
-        if policy.draft is not None:
-            print(f"note: {policy.id} {policy.draft.version} is not released yet; "
-                  f"run `policypress release {policy.id}` to publish it")
-    return 0
-
-
-def release(config_file: Path, policy_id: str, published: dt.date | None) -> int:
-    """Freeze a policy's living text as a released revision, in every language, or nothing.
-    One release at a time: the sources are read under the lock, after an interrupted release
-    was finished."""
-    docs_dir, languages, default, info = site_settings(config_file)
-    root = config_file.resolve().parent
-    try:
-        with exclusive(docs_dir, root):
-            recovered = recover(docs_dir, root)
-            for finished in recovered:
-                print(f"policypress: {finished.message}")
-            if any(finished.completed and finished.journal.policy == policy_id for finished in recovered):
-                return 0
-            result = load_site(docs_dir, languages, default, root=root, info=info, config_source=config_file.name)
-            plan = plan_release(result, policy_id, published or build_date(), root)
-            write_release(plan, root)
-    except PolicyError as error:
-        print(f"policypress: {policy_id} was not released; nothing was written.\n{error}", file=sys.stderr)
-        return 1
-    except ReleaseError as error:
-        print(f"policypress: {policy_id} was not released: {error}", file=sys.stderr)
-        return 1
-    revision = plan.policy.living
-    written = ", ".join(sorted(display_path(path, root) for path, _ in plan.files))
-    print(f"policypress: released {policy_id} {revision.version} (published {plan.published}, "
-          f"in effect from {revision.effective}): {written}")
-    for notice in plan.notices:
-        print(f"note: {notice}")
-    return 0
-
-
-def build(config_file: Path, site_dir: Path | None) -> int:
-    """A strict build into a fresh folder, moved into place only when it succeeded, so a failed
-    build never replaces (or half-overwrites) the last good site. The site folder is site_dir of
-    mkdocs.yml (or -d), as MkDocs resolves it; a folder is replaced only if policypress built it."""
-    config = read_config(config_file, site_dir)
-    validated(config, config_file)
-    target = folder_option(config, "site_dir").resolve()  # a link to the site: the folder it leads to
-    refuse_foreign(target, config)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = fresh_name(target, "build")
-    staging.mkdir()  # as every folder of the site: with the permissions the umask gives
-    try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(staging)]
-        if subprocess.run(command, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}).returncode != 0:
-            print(f"policypress: build failed; {target} was left as it was", file=sys.stderr)
-            return 1
-        (staging / MARKER).write_text("This folder was built by `policypress build`, which replaces it with the next "
-                                      "build. Keep nothing else here.\n", encoding="utf-8")
-        refuse_foreign(target, config)  # again: the folder may have been filled while the site was built
-        previous = fresh_name(target, "old")
-        if target.exists():
-            target.rename(previous)
-        staging.rename(target)
-        shutil.rmtree(previous, ignore_errors=True)
-        print(f"policypress: site built into {target}")
-        return 0
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def fresh_name(target: Path, purpose: str) -> Path:
-    """A name next to the site folder that nothing has (renames within one folder are atomic)."""
-    return target.with_name(f".site-{purpose}-{os.getpid()}-{secrets.token_hex(4)}")
-
-
-def refuse_sources(target: Path, config: MkDocsConfig) -> None:
-    """Raise if the site folder would be, hold or lie inside what must never be replaced: the
-    project folder, the docs folder, mkdocs.yml, a git work tree."""
-    config_file = Path(config.config_file_path)
-    root, docs_dir = config_file.parent, folder_option(config, "docs_dir")
-    docs = f"the docs folder ({display_path(docs_dir, root)})"
-    places = [(name, place.resolve()) for name, place in
-              [("the project folder (where mkdocs.yml is)", root), (docs, docs_dir), (f"the config file ({config_file.name})", config_file)]]
-    found = target.resolve()
-    reasons = [f"is {name}" for name, place in places if found == place]
-    reasons += [f"lies inside {docs}"] if found.is_relative_to(docs_dir.resolve()) else []
-    reasons += [f"contains {name}" for name, place in places if place.is_relative_to(found)]
-    reasons += ["is the root of a git work tree"] if (found / ".git").exists() else []
-    if reasons:
-        raise UsageError(f"will not build into {display_path(target, root)}: it {reasons[0]}; nothing was changed. "
-                         f"Build into a folder of the site's own, such as site (-d, or site_dir in mkdocs.yml)")
-
-
-def refuse_foreign(target: Path, config: MkDocsConfig) -> None:
-    """Raise unless the site folder is new, empty or one policypress built, with no git work tree
-    inside: only such a folder is replaced."""
-    shown = display_path(target, Path(config.config_file_path).parent)
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"will not build into {shown}: it is a file; nothing was changed. Build into a folder "
-                         f"(-d, or site_dir in mkdocs.yml)")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise UsageError(f"will not build into {shown}: it exists and was not built by `policypress build` (it has "
-                         f"no {MARKER} file), so it may hold files of yours; nothing was changed. Move or empty it, "
-                         f"or build into another folder (-d, or site_dir in mkdocs.yml)")
-    git = next(target.rglob(".git"), None) if target.is_dir() else None
-    if git is not None:
-        raise UsageError(f"will not build into {shown}: it contains the root of a git work tree "
-                         f"({display_path(git, Path(config.config_file_path).parent)}); nothing was changed. Move it "
-                         f"out of the site folder")
+# Each command's module registers its parser and runs it.
+COMMANDS = {"check": sitecommands, "build": sitecommands, "release": sitecommands, "receipts": receipts_command,
+            "audit": audit_command, "new": new_command}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,30 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", parents=[site], help="validate every policy source and print all problems (exit 1 if any)")
-    build_parser = commands.add_parser("build", parents=[site], help="strict build; the site folder is replaced only on success")
-    build_parser.add_argument("-d", "--site-dir", type=Path, default=None,
-                              help="the site folder (default: site_dir of mkdocs.yml, site); relative to mkdocs.yml")
-    release_parser = commands.add_parser("release", parents=[site], help="freeze a policy's current text as a released revision")
-    release_parser.add_argument("policy", help="the policy's id, e.g. privacy")
-    release_parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                                help="the publication date (default: SOURCE_DATE_EPOCH or today)")
+    sitecommands.register(commands, site)
     receipts_command.register(commands)
     audit_command.register(commands)
     new_command.register(commands)
     args = parser.parse_args(argv)
     try:
-        if args.command == "check":
-            return check(args.config_file)
-        if args.command == "release":
-            return release(args.config_file, args.policy, args.date)
-        if args.command == "receipts":
-            return receipts_command.run(args)
-        if args.command == "audit":
-            return audit_command.run(args)
-        if args.command == "new":
-            return new_command.run(args)
-        return build(args.config_file, args.site_dir)
+        return COMMANDS[args.command].run(args)
     except UsageError as error:
         for line in error.lines:
             print(f"policypress: {line}", file=sys.stderr)

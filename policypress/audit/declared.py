@@ -132,7 +132,7 @@ def from_site(config_file: Path) -> Register:
     """The register of the policy the banner follows, as `policypress check` loads the site."""
     from mkdocs.exceptions import PluginError
 
-    from ..cli import UsageError, read_config, validated
+    from ..siteconfig import UsageError, read_config, validated
     from ..core.load import load_site
     from ..core.problems import format_problems
     from ..core.timeline import Timeline, build_date

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,7 @@ from ..core.register import view as register_view
 from ..core.texts import strings
 from .context import Kind, changelog_rows, dates_locale, feed_links, revision_context, revision_entry
 from .routes import Routes, rebase, relative
-from .state import BuildState, PassState
+from .state import BuildState, GeneratedPage, PassState
 
 REGISTER_TEMPLATE = "partials/policypress/register.html"
 
@@ -123,29 +122,6 @@ class PolicyPage:
 
     def last_change(self) -> dt.date:
         return content_date(self.build, [self.policy])
-
-
-@dataclass(frozen=True)
-class GeneratedPage(ABC):
-    """A page policypress adds to the site, in one language."""
-
-    language: str
-
-    @abstractmethod
-    def url_in(self, routes: Routes, language: str) -> str:
-        """Where this page is in `language` (its translations are the same page there)."""
-
-    @abstractmethod
-    def title(self) -> str:
-        """Its title, in its language."""
-
-    @abstractmethod
-    def render(self, state: PassState, page_url: str) -> str:
-        """Its body HTML."""
-
-    @abstractmethod
-    def last_change(self, build: BuildState) -> dt.date:
-        """When what it shows last changed (the sitemap's lastmod)."""
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from .config import PolicyConfig
 from .context import not_found_context, site_context
 from ..core.problems import display_path
 from .material_fix import valid_html
-from .pages import GeneratedPage, PolicyPage, generated_pages
+from .pages import PolicyPage, generated_pages
 from .routes import page_path
-from .state import BuildState, Command, PassState
+from .state import BuildState, Command, GeneratedPage, PassState
 
 
 class PolicyPlugin(BasePlugin[PolicyConfig]):

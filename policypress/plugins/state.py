@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from abc import ABC, abstractmethod
+from typing import Literal
 
 from jinja2 import Environment
 from mkdocs.exceptions import PluginError
@@ -26,9 +27,6 @@ from ..core.problems import Problem
 from ..core.timeline import Timeline
 from .config import PolicyConfig
 from .routes import Routes
-
-if TYPE_CHECKING:
-    from .pages import GeneratedPage
 
 Command = Literal["build", "gh-deploy", "serve"]
 
@@ -95,6 +93,30 @@ class RenderedRevisions:
         except KeyError:
             raise PluginError(f"policypress: the diff of {policy.id} needs revision {revision.version}, which was not "
                               f"converted before it; a plugin that reorders files must keep policypress's pages last") from None
+
+
+@dataclass(frozen=True)
+class GeneratedPage(ABC):
+    """A page policypress adds to the site, in one language (pages.py has the kinds); a pass
+    keeps those it added by their source URI."""
+
+    language: str
+
+    @abstractmethod
+    def url_in(self, routes: Routes, language: str) -> str:
+        """Where this page is in `language` (its translations are the same page there)."""
+
+    @abstractmethod
+    def title(self) -> str:
+        """Its title, in its language."""
+
+    @abstractmethod
+    def render(self, state: PassState, page_url: str) -> str:
+        """Its body HTML."""
+
+    @abstractmethod
+    def last_change(self, build: BuildState) -> dt.date:
+        """When what it shows last changed (the sitemap's lastmod)."""
 
 
 @dataclass

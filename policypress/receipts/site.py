@@ -107,7 +107,7 @@ def load_facts(config_file: Path, origins: Sequence[str] = ()) -> SiteFacts:
     """The facts of the site whose mkdocs.yml this is, read as `policypress check` reads it (the
     MkDocs configuration is read by the command line's own functions; nothing here imports
     MkDocs)."""
-    from ..cli import UsageError, read_config, validated
+    from ..siteconfig import UsageError, read_config, validated
     from ..core.load import load_site
     from ..core.problems import format_problems
 
