@@ -106,10 +106,11 @@ class FixtureSite:
     def problems(self, info: SiteInfo | None = None) -> list[str]:
         return [str(p) for p in self.load(info).problems]
 
-    def build(self, today: dt.date | str = TODAY, site_dir: Path | None = None) -> Build:
-        """`mkdocs build --strict` as of `today` (or SOURCE_DATE_EPOCH set to the text given), run
-        in this process (as `mkdocs build` runs it, without the start-up of a new interpreter);
-        the output is MkDocs' log as it prints it."""
+    def build(self, today: dt.date | str | None = TODAY, site_dir: Path | None = None) -> Build:
+        """`mkdocs build --strict` as of `today` (or SOURCE_DATE_EPOCH set to the text given, or
+        None: without SOURCE_DATE_EPOCH, as of the clock), run in this process (as `mkdocs build`
+        runs it, without the start-up of a new interpreter); the output is MkDocs' log as it
+        prints it."""
         site_dir = site_dir or self.root / "site"
         stream = io.StringIO()
         handler = logging.StreamHandler(stream)
@@ -118,8 +119,9 @@ class FixtureSite:
         level = logger.level
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-        previous = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = today if isinstance(today, str) else epoch(today)
+        previous = os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if today is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = today if isinstance(today, str) else epoch(today)
         returncode = 0
         try:
             with contextlib.chdir(self.root):
@@ -232,9 +234,9 @@ def markdown_html(text: str) -> str:
     return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
 
 
-def in_force(policy_id: str) -> Revision:
-    """The example policy's revision in force on TODAY."""
-    revision = Timeline(example_site().policies[policy_id], TODAY).in_force
+def in_force(policy_id: str, today: dt.date = TODAY) -> Revision:
+    """The example policy's revision in force on TODAY (or on the day given)."""
+    revision = Timeline(example_site().policies[policy_id], today).in_force
     assert revision is not None
     return revision
 
@@ -243,6 +245,26 @@ def in_force(policy_id: str) -> Revision:
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The example site built once, strictly, for the session."""
     build = copy_example(tmp_path_factory.mktemp("example")).build()
+    assert build.returncode == 0, build.output
+    return build
+
+
+# The days the example site changes state: the pinned day, then privacy 3.0 and 3.1 take effect.
+EXAMPLE_DAYS = {"pinned": TODAY, "3.0 in force": dt.date(2027, 1, 1), "3.1 in force": dt.date(2027, 2, 1)}
+
+
+@pytest.fixture(scope="session", params=list(EXAMPLE_DAYS.values()), ids=list(EXAMPLE_DAYS))
+def example_day(request: pytest.FixtureRequest) -> dt.date:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def dated_build(example_day: dt.date, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The example site built strictly as of each of EXAMPLE_DAYS (the pinned day's is
+    example_build), for the gates to see every state it passes through."""
+    if example_day == TODAY:
+        return request.getfixturevalue("example_build")
+    build = copy_example(tmp_path_factory.mktemp(f"example-{example_day}")).build(example_day)
     assert build.returncode == 0, build.output
     return build
 
