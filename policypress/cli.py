@@ -9,12 +9,14 @@ from pathlib import Path
 from . import new as new_command
 from . import sitecommands
 from .audit import command as audit_command
+from .catalog import command as catalog_command
 from .receipts import command as receipts_command
 from .siteconfig import UsageError
 
 # Each command's module registers its parser and runs it.
 COMMANDS = {"check": sitecommands, "build": sitecommands, "release": sitecommands, "receipts": receipts_command,
-            "audit": audit_command, "new": new_command}
+            "audit": audit_command, "new": new_command,
+            "services": catalog_command, "add": catalog_command}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     receipts_command.register(commands)
     audit_command.register(commands)
     new_command.register(commands)
+    catalog_command.register(commands, site)
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command].run(args)

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, field_path
+from .problems import Problem, describe, field_path
 
 # The same delimiters MkDocs accepts (mkdocs.utils.meta.YAML_RE), so both read the same block.
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|$)", re.S)
@@ -250,3 +250,15 @@ class _Tree:
             # A key's own line is more useful than the value's for block values.
             self.lines[(*loc, key)] = seen[key]
         return value
+
+
+def read_yaml(text: str, shown: str) -> Source:
+    """A YAML document (not a Markdown file) read as front matter is: its values, the line of
+    every field, and its syntax problems collected, never raised."""
+    meta, lines, problems = _load_yaml(text, first_line=1, shown=shown)
+    source = Source(Path(shown), shown, None, "", text, lines, problems)
+    if isinstance(meta, dict):
+        source.meta = meta
+    elif meta is not None or not problems:
+        source.problems.append(Problem(shown, 1, "", f"expected a mapping of keys to values, found {describe(meta)}"))
+    return source
