@@ -50,7 +50,7 @@ def receipt(record_id: str = "0123456789abcdef0123456789abcdef", method: str = "
     accepted = choices if choices is not None else {c.id: method == "accept-all" for c in offer.categories}
     purposes = []
     for category in offer.categories:
-        purpose: dict[str, Any] = {"id": category.id, "name": category.id.title(), "dpv": list(category.dpv),
+        purpose: dict[str, Any] = {"id": category.id, "name": category.names[language], "dpv": list(category.dpv),
                                    "legal_basis": category.legal_basis if isinstance(category.legal_basis, str)
                                    else list(category.legal_basis)}
         purpose["status"] = "not-required" if category.required else "given" if accepted.get(category.id) else "refused"

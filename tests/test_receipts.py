@@ -153,7 +153,7 @@ def test_a_receipt_sent_twice_is_stored_once(store: SqlStore) -> None:
     with client(store) as http:
         first, second = post(http, body), post(http, body)
         # The same consent id and time with other content: a conflict, not a second truth.
-        conflict = post(http, changed(body, "purposes.1.name", "Other wording"))
+        conflict = post(http, changed(body, "notice.url", "../other/"))
     assert (first.status_code, second.status_code, conflict.status_code) == (201, 200, 409)
     assert second.json() == {"stored": False, "seq": 1}
     assert rows(store) == 1

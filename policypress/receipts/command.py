@@ -68,17 +68,32 @@ def register(commands: Any) -> None:
                        help="an ISO 8601 duration, such as P13M (13 months)")
 
 
-def moment(value: str) -> str:
-    """--from: a day (its start) or a time; as stored, UTC text."""
-    return _stored(_parse_moment(value))
-
-
-def moment_end(value: str) -> str:
-    """--to: a time, or a whole day (up to the start of the next)."""
+def moment(value: str) -> str | None:
+    """--from: a day (its start) or a time; as stored, UTC text. None (no lower bound) for a time
+    before the first the calendar has in UTC."""
     when = _parse_moment(value)
-    if len(value) == 10:
-        when += dt.timedelta(days=1)
-    return _stored(when)
+    try:
+        return _stored(when)
+    except OverflowError:
+        return None if when.year == 1 else _stored(dt.datetime.max.replace(tzinfo=dt.timezone.utc))
+
+
+def moment_end(value: str) -> str | None:
+    """--to: a time, or a whole day (up to the start of the next). None (no upper bound) for the
+    end of 9999-12-31, after which the calendar has no time."""
+    when = _parse_moment(value)
+    try:
+        return _stored(when + dt.timedelta(days=1) if _is_day(value) else when)
+    except OverflowError:
+        return _stored(dt.datetime.min.replace(tzinfo=dt.timezone.utc)) if when.year == 1 else None
+
+
+def _is_day(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_moment(value: str) -> dt.datetime:
@@ -120,6 +135,24 @@ def run(args: argparse.Namespace) -> int:
         return _offline(args, database)
     except (SiteError, StoreError) as error:
         return _fail(str(error))
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+# The exit status of a program whose reader closed the pipe (128 + SIGPIPE), as a shell with
+# `set -o pipefail` expects from `export | head`.
+CLOSED_PIPE = 141
+
+
+def _reader_gone() -> int:
+    """`export | head`: the reader has what it wanted. Nothing more is written, not even at exit,
+    when Python would flush standard output into the closed pipe and complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout is not a file
+        pass
+    return CLOSED_PIPE
 
 
 def _fail(message: str) -> int:
@@ -157,6 +190,9 @@ def serve(args: argparse.Namespace, database: str | None) -> int:
         from .site import endpoint_path
 
         facts = replace(facts, path=endpoint_path(args.path))
+    from .gitcheck import check_not_committable
+
+    check_not_committable(database)  # visitors' records never inside a repository that would commit them
     store = open_store(database, create=True)
     app = create_app(facts, store, Options(client_ip=args.client_ip, per_minute=args.rate, burst=args.burst,
                                            max_bytes=args.max_bytes))
@@ -173,9 +209,12 @@ def serve(args: argparse.Namespace, database: str | None) -> int:
 
 
 def verify(store: Any) -> int:
+    from .export import escaped
+
     result = store.verify()
     if not result.ok:
-        print(f"policypress: the receipts chain is broken at row {result.broken}: {result.problem}", file=sys.stderr)
+        where = f" at row {result.broken}" if result.broken is not None else ""
+        print(f"policypress: the receipts chain is broken{where}: {escaped(result.problem)}", file=sys.stderr)
         return 1
     print(f"policypress: the receipts chain is intact: {result.rows} receipts, up to row {result.head_seq} "
           f"(head {result.head_hash}); keep this head elsewhere to tell later that nothing before it changed")
@@ -183,21 +222,24 @@ def verify(store: Any) -> int:
 
 
 def show(store: Any, consent_id: str, as_json: bool) -> int:
-    from .export import plain
+    from .export import escaped, escaped_json, plain, purposes_shown
 
     rows = store.for_consent(consent_id.strip().lower())
     if as_json:
-        print(json.dumps([plain(row) for row in rows], ensure_ascii=False, indent=2))
+        print(escaped_json([plain(row) for row in rows]))
         return 0 if rows else 1
     if not rows:
-        print(f"policypress: no receipts for consent id {consent_id}", file=sys.stderr)
+        print(f"policypress: no receipts for consent id {escaped(consent_id)}", file=sys.stderr)
         return 1
-    print(f"consent {consent_id}: {len(rows)} receipt{'s' if len(rows) != 1 else ''}, first choice {rows[0].first_given_at}")
+    # Every stored value is printed with control and bidirectional characters escaped: a
+    # terminal shows what is in the database, not what a value makes it show.
+    print(escaped(f"consent {consent_id}: {len(rows)} receipt{'s' if len(rows) != 1 else ''}, "
+                  f"first choice {rows[0].first_given_at}"))
     for row in rows:
-        print(f"\n  {row.given_at}  {row.method}  {row.revision}  ({row.language}, {row.jurisdiction}; "
-              f"received {row.received_at}, row {row.seq})")
-        for purpose in row.purpose_list():
-            print(f"    {purpose['id']}: {purpose['status'].replace('-', ' ')}  ({purpose['name']})")
+        print(escaped(f"\n  {row.given_at}  {row.method}  {row.revision}  ({row.language}, {row.jurisdiction}; "
+                      f"received {row.received_at}, row {row.seq})", keep="\n"))
+        for line in purposes_shown(row):
+            print(escaped(f"    {line}"))
     return 0
 
 
@@ -209,7 +251,11 @@ def purge(store: Any, older_than: str) -> int:
         duration = parse_duration(older_than)
     except Exception:  # noqa: BLE001 - the parser's own error type is pydantic's
         return _fail(f"--older-than: expected an ISO 8601 duration such as P13M (13 months) or P30D, found {older_than!r}")
-    cutoff = now_text(before(dt.datetime.now(dt.timezone.utc), duration))
+    try:
+        cutoff = now_text(before(dt.datetime.now(dt.timezone.utc), duration))
+    except (ValueError, OverflowError):
+        return _fail(f"--older-than: {older_than} reaches back before the year 1; expected a retention period "
+                     f"such as P13M (13 months) or P3Y")
     deleted = store.purge(cutoff)
     print(f"policypress: deleted {deleted} receipt{'s' if deleted != 1 else ''} received before {cutoff}")
     return 0
@@ -218,15 +264,33 @@ def purge(store: Any, older_than: str) -> int:
 def export(store: Any, args: argparse.Namespace) -> int:
     from .export import write
 
-    out: TextIO = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
-        count = write(store.between(args.start, args.end), args.format, out, controller=args.controller,
-                      site_url=args.site_url, history=store.for_consent)
-    finally:
-        if args.output:
-            out.close()
+    def write_to(out: TextIO) -> int:
+        return write(store.between(args.start, args.end), args.format, out, controller=args.controller,
+                     site_url=args.site_url, history=store.for_consent)
+
+    if args.output is None:
+        count = write_to(sys.stdout)
+        sys.stdout.flush()  # a closed pipe is noticed here, not at exit
+    else:
+        try:
+            count = _to_file(args.output, write_to)
+        except OSError as error:
+            return _fail(f"--output {args.output}: cannot write it: {error.strerror or error}")
     print(f"policypress: exported {count} receipt{'s' if count != 1 else ''}", file=sys.stderr)
     return 0
+
+
+def _to_file(path: Path, write_to: Any) -> int:
+    """Writes a file whole or not at all: into a temporary file beside it, renamed over it once
+    complete, so an export that fails half-way leaves an earlier file as it was."""
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            count = int(write_to(out))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
 
 
 def main(argv: list[str] | None = None) -> int:

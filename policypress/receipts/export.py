@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
@@ -49,8 +50,55 @@ def write(rows: Iterable[Stored], fmt: str, out: TextIO, *, controller: str | No
 
 
 def plain(row: Stored) -> dict[str, Any]:
-    """A row as data, its purposes as a list rather than the stored JSON text."""
-    return {**row.as_dict(), "purposes": row.purpose_list()}
+    """A row as data, its purposes as a list rather than the stored JSON text (the text as it is
+    when it is not JSON: a row edited by hand, which `verify` names)."""
+    try:
+        purposes: Any = row.purpose_list()
+    except (TypeError, ValueError):
+        purposes = row.purposes
+    return {**row.as_dict(), "purposes": purposes}
+
+
+# Characters a terminal acts on rather than shows: controls, bidirectional and other format
+# characters (U+202E turns the rest of a line around), surrogates, private and unassigned ones,
+# line and paragraph separators.
+HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def escaped(text: object, keep: str = "") -> str:
+    """Text as a terminal should print a stored value: every hidden character (but those in
+    `keep`) and the backslash written as a Python escape, so what is seen is what is stored."""
+    out = []
+    for char in str(text):
+        if char == "\\":
+            out.append("\\\\")
+        elif char not in keep and unicodedata.category(char) in HIDDEN:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def escaped_json(value: Any) -> str:
+    """JSON for a terminal: the same data, with hidden characters as \\u escapes."""
+    out = []
+    for char in json.dumps(value, ensure_ascii=False, indent=2):
+        if ord(char) > 0x7E and unicodedata.category(char) in HIDDEN:
+            out.append(json.dumps(char))  # "\\u202e", or a surrogate pair beyond U+FFFF
+            out[-1] = out[-1][1:-1]
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def purposes_shown(row: Stored) -> list[str]:
+    """One line per category of a receipt: its id, status and name; the stored text when it is
+    not the list of categories a receipt has."""
+    try:
+        return [f"{p['id']}: {str(p['status']).replace('-', ' ')}  ({p['name']})" for p in row.purpose_list()]
+    except (TypeError, ValueError, KeyError):
+        return [f"purposes (not a list of categories; `policypress receipts verify` checks the row): {row.purposes}"]
 
 
 def write_csv(rows: Iterable[Stored], out: TextIO) -> int:

@@ -108,8 +108,12 @@ def parse(body: bytes, facts: SiteFacts, now: dt.datetime) -> Receipt:
     """The receipt in `body`, or Refused: 400 for what is not JSON, 422 for JSON that is not a
     receipt of this site."""
     try:
-        # The standard parser, told to refuse what JSON does not have (NaN, Infinity).
-        value = json.loads(body.decode("utf-8"), parse_constant=_no_constant)
+        # The standard parser, told to refuse what JSON does not have (NaN, Infinity) and what
+        # readers of it disagree on: a key twice in one object, of which Python keeps the last,
+        # other parsers the first or both.
+        value = json.loads(body.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_once_each)
+    except _Repeated as error:
+        raise Refused(400, f"expected each key once in a JSON object, found {error.key!r} twice") from None
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise Refused(400, f"expected a JSON object: {error}") from None
     if not isinstance(value, dict):
@@ -124,7 +128,10 @@ def parse(body: bytes, facts: SiteFacts, now: dt.datetime) -> Receipt:
     offer = _offer(data, facts)
     _times(data, now)
     _purposes(data, offer)
-    purposes = [{"id": p.id, "name": p.name, "dpv": p.dpv, "legal_basis": p.legal_basis, "status": p.status}
+    # The name stored is the site's own in the receipt's language, never the one sent: a client
+    # cannot make a record say the visitor agreed to something the site did not offer.
+    names = {c.id: c.names.get(data.language, c.id) for c in offer.categories}
+    purposes = [{"id": p.id, "name": names[p.id], "dpv": p.dpv, "legal_basis": p.legal_basis, "status": p.status}
                 for p in data.purposes]
     return Receipt(
         consent_id=data.record_id, given_at=data.timestamp, first_given_at=data.first_timestamp,
@@ -135,6 +142,21 @@ def parse(body: bytes, facts: SiteFacts, now: dt.datetime) -> Receipt:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+class _Repeated(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for key, item in pairs:
+        if key in value:
+            raise _Repeated(key)
+        value[key] = item
+    return value
 
 
 # Control characters (which no label needs, and which logs and CSV readers misread) and lone

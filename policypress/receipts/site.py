@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from ..core import consent
+from ..core import consent, texts
 from ..core.model import Revision, Site
 
 # Where receipts are taken when the site names no endpoint (consent.endpoint in mkdocs.yml).
@@ -25,12 +26,14 @@ DEFAULT_PATH = "/receipts"
 
 @dataclass(frozen=True)
 class Category:
-    """A category as the banner offered it: the facts a receipt repeats, not its wording."""
+    """A category as the banner offered it: the facts a receipt repeats, and its name in each of
+    the site's languages (what is stored, whatever name a receipt sends)."""
 
     id: str
     required: bool
     dpv: tuple[str, ...]
     legal_basis: str | tuple[str, ...]
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,28 @@ class SiteError(Exception):
     """The site cannot tell what a receipt may contain: printed as it is, exit status 2."""
 
 
-def offer(policy_id: str, revision: Revision, language: str) -> Offer:
-    """The categories of a revision as `core.consent.config` gives them to the banner (the
-    wording left empty: a receipt is checked for its facts)."""
-    built = consent.config(policy_id, revision, language, collections.defaultdict(str), notice="", cookie="",
-                           max_age_days=consent.MAX_AGE_DAYS, endpoint=None, jurisdiction="", consent_mode=False)
+def offer(policy_id: str, revision: Revision, languages: Sequence[str]) -> Offer:
+    """The categories of a revision as `core.consent.config` gives them to the banner in each
+    language: the facts (the same in every language), and the names."""
+    built = {language: _config(policy_id, revision, language) for language in languages}
+    first = built[languages[0]]
     categories = tuple(
         Category(c["id"], bool(c.get("required")), tuple(c.get("dpv", ())),
-                 c["legalBasis"] if isinstance(c["legalBasis"], str) else tuple(c["legalBasis"]))
-        for c in built["categories"])
-    return Offer(built["revision"], built["fingerprint"], categories)
+                 c["legalBasis"] if isinstance(c["legalBasis"], str) else tuple(c["legalBasis"]),
+                 {language: config["categories"][i]["name"] for language, config in built.items()})
+        for i, c in enumerate(first["categories"]))
+    return Offer(first["revision"], first["fingerprint"], categories)
+
+
+def _config(policy_id: str, revision: Revision, language: str) -> dict[str, Any]:
+    # The interface strings of the language (the necessary category's name is one), without the
+    # others the banner needs and a receipt does not repeat.
+    try:
+        strings: Mapping[str, str] = texts.strings(language)
+    except texts.NoCatalog:
+        strings = collections.defaultdict(str)
+    return consent.config(policy_id, revision, language, strings, notice="", cookie="",
+                          max_age_days=consent.MAX_AGE_DAYS, endpoint=None, jurisdiction="", consent_mode=False)
 
 
 def facts_from_site(site: Site, policy_id: str, *, jurisdiction: str, endpoint: str | None = None,
@@ -77,7 +92,8 @@ def facts_from_site(site: Site, policy_id: str, *, jurisdiction: str, endpoint: 
     if policy is None:
         raise SiteError(f"the site has no policy {policy_id!r} (it has {', '.join(site.policies) or 'none'})")
     revisions = [*policy.revisions, *([policy.draft] if policy.draft is not None else [])]
-    offers = {o.revision: o for o in (offer(policy_id, r, site.default_language) for r in revisions)}
+    languages = [site.default_language, *(lang for lang in site.languages if lang != site.default_language)]
+    offers = {o.revision: o for o in (offer(policy_id, r, languages) for r in revisions)}
     found = [origin(u) for u in [site_url, *origins] if u]
     controller = site.info.controller.name if site.info.controller is not None else None
     return SiteFacts(offers, tuple(site.languages), jurisdiction, tuple(dict.fromkeys(found)),

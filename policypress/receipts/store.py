@@ -3,8 +3,14 @@ for SQLite (the default: one file, WAL, zero setup) and PostgreSQL (several serv
 
 Every row is a link of a hash chain: it carries the hash of the row before it, and its own hash
 covers all its columns and that link. Writers take the chain's head row under a lock (SQLite's
-BEGIN IMMEDIATE, PostgreSQL's SELECT ... FOR UPDATE), so the chain has one order however many
-servers write; `verify` walks it and names the first row that does not fit.
+BEGIN IMMEDIATE, PostgreSQL's row lock), so the chain has one order however many servers write;
+`verify` reads the head and the rows in one snapshot, walks the chain and names the first row that
+does not fit.
+
+On PostgreSQL a batch is first appended in one statement from the head this process wrote last
+(the head row's lock taken by an UPDATE that only matches that head): one round trip instead of
+seven. When another server moved the head, or a receipt is already stored, it is written again
+the long way, under SELECT ... FOR UPDATE.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +37,8 @@ ENVIRONMENT = "POLICYPRESS_RECEIPTS_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: PostgreSQL's advisory lock that lets one starting server migrate at a time.
 MIGRATION_LOCK = 27560_2023
+# The databases --database may name (SQLAlchemy's backend names), and what users call them.
+BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 # The tables as the migrations make them (migrations/versions), for the queries.
 metadata = sa.MetaData()
@@ -72,8 +81,12 @@ COLUMNS = ("seq", *CONTENT, "received_at", "client_ip", "prev_hash", "hash")
 
 
 def row_hash(row: dict[str, Any]) -> str:
-    """The hash of a row: every column but the hash itself, the link to the previous row included."""
-    return hashlib.sha256(canonical({k: row[k] for k in COLUMNS if k != "hash"}).encode()).hexdigest()
+    """The hash of a row: every column but the hash itself, the link to the previous row included.
+    A value no receipt has (bytes put into SQLite by hand) has no hash: it matches no stored one."""
+    try:
+        return hashlib.sha256(canonical({k: row[k] for k in COLUMNS if k != "hash"}).encode()).hexdigest()
+    except (TypeError, ValueError):
+        return "(a value that is not text)"
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ class Verification:
     rows: int
     head_seq: int
     head_hash: str
-    broken: int | None = None  # seq of the first row that does not fit
+    broken: int | None = None  # seq of the first row that does not fit, when a row is to blame
     problem: str | None = None
 
     @property
@@ -115,7 +128,54 @@ class ReceiptStore(Protocol):
     def purge(self, before: str) -> int:
         """Deletes the receipts received before `before` (the oldest part of the chain)."""
 
-    def verify(self) -> Verification: ...
+    def verify(self) -> Verification:
+        with self._read(snapshot=True) as conn:
+            damage = self.damage(conn)
+            if damage is not None:
+                return Verification(0, 0, "", None, damage)
+            head = conn.execute(sa.select(chain).where(chain.c.id == 1)).one()
+            ends = [_number(head.head_seq), _number(head.base_seq)]
+            if None in ends or not isinstance(head.head_hash, str) or not isinstance(head.base_hash, str):
+                return Verification(0, 0, str(head.head_hash), None,
+                                    f"the chain's head (row 1 of {chain.name}) was edited: "
+                                    f"head_seq {head.head_seq!r}, base_seq {head.base_seq!r} are not both row numbers")
+            head_seq, base_seq = ends[0] or 0, ends[1] or 0
+            expected, previous, count = base_seq + 1, str(head.base_hash), 0
+            query = sa.select(receipts).order_by(receipts.c.seq)
+            for row in conn.execution_options(yield_per=1000).execute(query).mappings():
+                count += 1
+                seq = _number(row["seq"])
+                if seq is None:
+                    return Verification(count, head_seq, str(head.head_hash), None,
+                                        f"a row's seq is {row['seq']!r}, not a row number: the table was edited")
+                problem = self._misfit(dict(row), seq, expected, previous, head_seq)
+                if problem is not None:
+                    return Verification(count, head_seq, str(head.head_hash), seq, problem)
+                expected, previous = seq + 1, str(row["hash"])
+            last = expected - 1
+            if last != head_seq or previous != head.head_hash:
+                problem = (f"rows {last + 1} to {head_seq} are missing: the newest receipts were deleted"
+                           if last < head_seq else
+                           f"the chain's head (row {head_seq}) does not match its last row ({last})")
+                return Verification(count, head_seq, str(head.head_hash), last + 1 if last < head_seq else last, problem)
+            return Verification(count, head_seq, str(head.head_hash))
+
+    @staticmethod
+    def _misfit(row: dict[str, Any], seq: int, expected: int, previous: str, head_seq: int) -> str | None:
+        if seq > head_seq:
+            return (f"row {seq} comes after the chain's head (row {head_seq}): it was added to the table by "
+                    f"other means than the service")
+        if seq < expected:
+            return f"row {seq} lies before the chain's base (row {expected - 1}): the base was changed"
+        if seq > expected:
+            missing = f"row {expected} is" if seq == expected + 1 else f"rows {expected} to {seq - 1} are"
+            return f"row {seq}: {missing} missing (deleted)"
+        if row_hash(row) != row["hash"]:
+            return f"row {seq} was edited: its content does not match its hash"
+        if row["prev_hash"] != previous:
+            return (f"row {seq} does not follow row {seq - 1}: row {seq - 1} was changed or replaced "
+                    f"(its hash is not the one row {seq} was chained to)")
+        return None
 
     def ping(self) -> None: ...
 
@@ -123,24 +183,36 @@ class ReceiptStore(Protocol):
 
 
 def now_text(now: dt.datetime | None = None) -> str:
-    """A time as stored: ISO 8601 UTC with microseconds, so text order is time order."""
-    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A time as stored: ISO 8601 UTC with microseconds, so text order is time order. The year
+    has four digits also before 1000 (strftime writes year 526 as "526", which sorts after 2026)."""
+    utc = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def database_url(value: str | None) -> str:
     """A SQLAlchemy URL from --database: a URL as it is (postgresql:// with psycopg 3), anything
-    else a SQLite file."""
+    else a SQLite file; StoreError for a URL of a database policypress does not keep receipts in."""
     value = value or DEFAULT_DATABASE
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).resolve()}"
+    if "://" not in value:
+        return f"sqlite:///{Path(value).resolve()}"
+    try:
+        backend = make_url(value).get_backend_name()
+    except sa.exc.ArgumentError:
+        backend = None
+    if backend not in BACKENDS:
+        raise StoreError(f"--database: expected a SQLite file, sqlite:///PATH or postgresql://user@host/db, "
+                         f"found {shown(value)}; receipts are kept in {' or '.join(BACKENDS.values())} only")
+    return value
 
 
 def shown(url: str) -> str:
-    """A URL fit for messages: without its password."""
-    return make_url(url).render_as_string(hide_password=True)
+    """A URL fit for messages: without its password (only its scheme if it is not a URL at all)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url.split("://", 1)[0] + "://…"
 
 
 def open_store(value: str | None, *, create: bool = False) -> SqlStore:
@@ -153,14 +225,36 @@ def open_store(value: str | None, *, create: bool = False) -> SqlStore:
         if not path.is_file():
             raise StoreError(f"no receipts database at {path}; `policypress receipts serve` creates it "
                              f"(or name another with --database or {ENVIRONMENT})")
-    store = SqlStore(url)
+    try:
+        store = SqlStore(url)
+    except (sa.exc.SQLAlchemyError, ImportError) as error:
+        raise StoreError(f"cannot use the receipts database {shown(url)}: {summary(error)}") from None
     try:
         store.migrate()
     except sa.exc.SQLAlchemyError as error:
         store.close()
-        raise StoreError(f"cannot use the receipts database {shown(url)}: {error.__class__.__name__}: "
-                         f"{str(error.orig if hasattr(error, 'orig') else error).strip().splitlines()[0]}") from None
+        raise StoreError(f"cannot use the receipts database {shown(url)}: {summary(error)}") from None
     return store
+
+
+def summary(error: BaseException) -> str:
+    """An error in one line: its kind and the first line of the database's own words."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return f"{error.__class__.__name__}: {text.splitlines()[0] if text else 'no message'}"
+
+
+# The append of a batch on PostgreSQL: the head moves only if it is still the one this process
+# wrote last (the UPDATE takes its row lock, and re-reads it after any writer it waited for), and
+# the rows are inserted only if it moved. One statement: one round trip, and atomic.
+APPEND = """
+WITH moved AS (
+    UPDATE receipts_chain SET head_seq = %(seq)s, head_hash = %(hash)s
+    WHERE id = 1 AND head_seq = %(old_seq)s AND head_hash = %(old_hash)s
+    RETURNING id)
+INSERT INTO receipts ({columns})
+SELECT {columns} FROM json_to_recordset(%(rows)s::json) AS r(seq bigint, {texts})
+WHERE EXISTS (SELECT FROM moved)
+""".format(columns=", ".join(COLUMNS), texts=", ".join(f"{name} text" for name in COLUMNS[1:]))
 
 
 class SqlStore:
@@ -171,6 +265,9 @@ class SqlStore:
         self.url = url
         self.sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = self._engine(url)
+        # The head as this process last wrote it: where the next PostgreSQL batch appends.
+        self._last: tuple[int, str] | None = None
+        self._last_lock = threading.Lock()
 
     def _engine(self, url: str) -> Engine:
         if not self.sqlite:
@@ -200,9 +297,39 @@ class SqlStore:
                 yield conn
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+    def _read(self, snapshot: bool = False) -> Iterator[Connection]:
+        """A read transaction; with `snapshot`, all its statements see the database as of one
+        moment (PostgreSQL's REPEATABLE READ; SQLite's WAL gives every read transaction that)."""
+        with self._reported(), self.engine.connect() as conn:
+            if snapshot and not self.sqlite:
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _reported(self) -> Iterator[None]:
+        """A database error as one line for the person running the command: what is missing of
+        the structure the migrations made, or the database's own words."""
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as error:
+            try:
+                with self.engine.connect() as conn:
+                    problem = self.damage(conn)
+            except sa.exc.SQLAlchemyError:
+                problem = None
+            raise StoreError(f"the receipts database {shown(self.url)}: " + (
+                f"{problem}; `policypress receipts verify` checks the rest" if problem else summary(error))) from None
+
+    def damage(self, conn: Connection) -> str | None:
+        """What is missing of the tables the migrations made: a dropped table, the head row."""
+        present = set(sa.inspect(conn).get_table_names())
+        for table, holds in ((receipts, "the receipts"), (chain, "the chain's head")):
+            if table.name not in present:
+                return f"the table {table.name} ({holds}) is missing: it was dropped"
+        if conn.execute(sa.select(sa.func.count()).select_from(chain).where(chain.c.id == 1)).scalar() != 1:
+            return f"the chain's head (row 1 of {chain.name}) is missing: it was deleted"
+        return None
 
     def migrate(self) -> None:
         """Brings the schema to the newest migration, one server at a time."""
@@ -223,6 +350,10 @@ class SqlStore:
     def add(self, items: Sequence[tuple[Receipt, str | None]]) -> list[Outcome]:
         if not items:
             return []
+        if not self.sqlite:
+            appended = self._append(items)
+            if appended is not None:
+                return appended
         with self._write() as conn:
             head = self._head(conn)
             seq, previous = int(head.head_seq), str(head.head_hash)
@@ -250,7 +381,44 @@ class SqlStore:
             if rows:
                 conn.execute(sa.insert(receipts), rows)
                 conn.execute(sa.update(chain).where(chain.c.id == 1).values(head_seq=seq, head_hash=previous))
+        self._remember((seq, previous))
         return outcomes
+
+    def _remember(self, head: tuple[int, str] | None) -> None:
+        with self._last_lock:
+            self._last = head
+
+    def _append(self, items: Sequence[tuple[Receipt, str | None]]) -> list[Outcome] | None:
+        """The batch appended after the head this process wrote last, in one statement; None when
+        it has to be written the long way: no head known yet, another server wrote since, or a
+        receipt that may be stored already (the same choice twice in the batch, or in the table)."""
+        with self._last_lock:
+            last = self._last
+        keys = {(receipt.consent_id, receipt.given_at) for receipt, _ in items}
+        if last is None or len(keys) < len(items):
+            return None
+        seq, previous = last
+        rows: list[dict[str, Any]] = []
+        received = now_text()
+        for receipt, client_ip in items:
+            seq += 1
+            row: dict[str, Any] = {"seq": seq, **receipt.content(), "received_at": received,
+                                   "client_ip": client_ip, "prev_hash": previous}
+            row["hash"] = previous = row_hash(row)
+            rows.append(row)
+        values = {"seq": seq, "hash": previous, "old_seq": last[0], "old_hash": last[1], "rows": json.dumps(rows)}
+        # Whatever happens next, the head this process knows is in doubt until the statement says.
+        self._remember(None)
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+                inserted = conn.exec_driver_sql(APPEND, values).rowcount
+        except sa.exc.IntegrityError:
+            return None
+        if inserted != len(rows):
+            return None
+        self._remember((seq, previous))
+        return [Outcome("stored", row["seq"]) for row in rows]
 
     def for_consent(self, consent_id: str) -> list[Stored]:
         with self._read() as conn:
@@ -270,7 +438,7 @@ class SqlStore:
     def purge(self, before: str) -> int:
         # Only the oldest part of the chain goes, up to the first receipt to keep; the base moves
         # to the last row deleted, so what is left verifies from there.
-        with self._write() as conn:
+        with self._reported(), self._write() as conn:
             head = self._head(conn)
             first_kept = conn.execute(sa.select(sa.func.min(receipts.c.seq)).where(receipts.c.received_at >= before)).scalar()
             cut = int(first_kept) - 1 if first_kept is not None else int(head.head_seq)
@@ -323,3 +491,12 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _number(value: Any) -> int | None:
+    """A row number as stored, or None for anything else (SQLite keeps any value in any column)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    return None
