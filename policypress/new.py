@@ -8,19 +8,18 @@ language's file of a policy gets the facts and its texts, every other language i
 policypress expects. What only the company knows is a `TODO` with a hint, which `policypress check`
 lists with file, line and field until it is written.
 
+Every value is data: checked (`new_values`: printable text, real e-mail addresses, a company name
+the theme can show as HTML) and written escaped for the file it goes into (`new_escape`).
+
 Nothing is ever overwritten: a folder that exists and is not empty is refused, and the site is
-written into a temporary folder next to DIR and renamed into place at the end, so an interrupted
-`new` leaves nothing half-written.
+written into a temporary folder next to DIR and renamed into place at the end (`new_staging`), so
+an interrupted `new` leaves nothing half-written, and no temporary folder either.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
-import secrets
-import shutil
 import sys
 import textwrap
 from collections.abc import Callable
@@ -28,6 +27,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from . import new_staging as staging
+from .new_escape import html_text, mailto, markdown_text, yaml_flow, yaml_scalar
+from .new_values import email_problem, html_unsafe, unprintable
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
 POLICIES = ("privacy", "cookies")
@@ -111,11 +114,8 @@ def available_languages() -> tuple[str, ...]:
     return tuple(code for code in languages() if (SCAFFOLD / code / "privacy.md.j2").is_file())
 
 
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-
-
 def check_company(value: str) -> str | None:
-    return None if value.strip() and "\n" not in value else "expected the company's name, e.g. Solvik Kaffe AB"
+    return html_unsafe(value) if value.strip() else "expected the company's name, e.g. Solvik Kaffe AB"
 
 
 def check_org_number(value: str) -> str | None:
@@ -138,7 +138,7 @@ def check_languages(value: str) -> str | None:
 
 
 def check_email(value: str) -> str | None:
-    return None if EMAIL.fullmatch(value.strip()) else f"expected an e-mail address such as privacy@example.com, found {value!r}"
+    return email_problem(value)
 
 
 def check_optional_email(value: str) -> str | None:
@@ -175,7 +175,7 @@ def gather(args: argparse.Namespace, interactive: bool) -> Company:
         given = getattr(args, question.attribute)
         if given is None:
             continue
-        problem = question.check(given)
+        problem = unprintable(given) or question.check(given)
         if problem:
             problems.append(f"{question.flag}: {problem}")
         values[question.attribute] = given
@@ -210,7 +210,7 @@ def ask(question: Question) -> str:
             raise Refused(f"no answer for {question.flag}; nothing was written") from None
         if not answer.strip() and question.default is not None:
             answer = question.default
-        problem = question.check(answer)
+        problem = unprintable(answer) or question.check(answer)
         if problem is None:
             return answer
         print(f"  {problem}")
@@ -222,31 +222,6 @@ def ask(question: Question) -> str:
 def spoken_list(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def yaml_scalar(value: Any, flow: bool = False) -> str:
-    """A value as it is written on one line: plain when YAML reads it back as the same text (in a
-    flow collection, also without `,[]{}`), else in double quotes."""
-    import yaml
-
-    if not isinstance(value, str):
-        return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").rstrip("\n")
-    plain = yaml.safe_dump(value, allow_unicode=True, width=float("inf")).removesuffix("\n...\n").rstrip("\n")
-    if plain == value and not (flow and any(c in value for c in ",[]{}")):
-        return value
-    return f'"{quoted(value)}"'
-
-
-def yaml_flow(value: Any) -> str:
-    """A list or mapping of plain values on one line: `[a, b]`, `{duration: P3Y, after: purchase}`."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {yaml_scalar(item, flow=True)}" for key, item in value.items()) + "}"
-    return "[" + ", ".join(yaml_scalar(item, flow=True) for item in value) + "]"
-
-
-def quoted(value: str) -> str:
-    """Text for the inside of a double-quoted YAML string (JSON's escapes are YAML's)."""
-    return json.dumps(value, ensure_ascii=False)[1:-1]
 
 
 def _lines(key: str, value: Any, indent: int) -> list[str]:
@@ -328,8 +303,8 @@ def environment():  # type: ignore[no-untyped-def]
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SCAFFOLD)), undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, autoescape=False)
-    env.filters["yaml"] = yaml_scalar
-    env.filters["q"] = quoted
+    # Every value of the company goes through the filter of the file it lands in.
+    env.filters.update(yaml=yaml_scalar, md=markdown_text, html=html_text, mailto=mailto)
     return env
 
 
@@ -381,27 +356,35 @@ def render_site(company: Company, today: str) -> dict[str, str]:
     return files
 
 
-def write_site(target: Path, files: dict[str, str]) -> None:
-    """Write the site into a new folder next to `target`, then rename it to `target` (an empty
-    folder there is replaced, anything else refused): all of it or nothing."""
+def refuse_taken(target: Path) -> None:
+    """A file, or a folder with anything in it, is never written over."""
     if target.exists() and not target.is_dir():
         raise Refused(f"will not create a site at {target}: it is a file; nothing was written")
     if target.is_dir() and any(target.iterdir()):
         raise Refused(f"will not create a site in {target}: it exists and is not empty, and new never overwrites "
                       f"anything; nothing was written. Name a new folder (or an empty one)")
+
+
+def write_site(target: Path, files: dict[str, str]) -> None:
+    """Write the site into a new folder next to `target`, then rename it to `target` (an empty
+    folder there is replaced, anything else refused): all of it or nothing. Temporary folders
+    that killed runs left next to it are removed, or named, first."""
+    refuse_taken(target)
     parent = target.absolute().parent
     if not parent.is_dir():
         raise Refused(f"will not create a site in {target}: its parent folder {parent} does not exist; "
                       f"nothing was written")
-    staging = parent / f".{target.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
+    for note in staging.clear_stale(parent):
+        print(f"policypress: note: {note}", file=sys.stderr)
+    folder = staging.folder_for(target)
     try:
-        staging.mkdir()
+        staging.create(folder)
         for relative, text in files.items():
-            path = staging / relative
+            path = folder / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         try:
-            staging.rename(target)  # replaces an empty folder; never a full one (ENOTEMPTY)
+            staging.put_in_place(folder, target)  # replaces an empty folder; never a full one (ENOTEMPTY)
         except OSError as error:
             raise Refused(f"will not create a site in {target}: {reason(error)} (it was filled or made meanwhile); "
                           f"nothing was written") from None
@@ -410,7 +393,7 @@ def write_site(target: Path, files: dict[str, str]) -> None:
     except OSError as error:
         raise Refused(f"cannot write the site next to {target}: {reason(error)}; nothing was written") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.remove(folder)
 
 
 def reason(error: OSError) -> str:
@@ -444,18 +427,26 @@ def run(args: argparse.Namespace) -> int:
 
     target: Path = args.directory
     try:
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            write_site(target, {})  # refuses, before anything is asked
+        unfit = unprintable(str(target))
+        if unfit:
+            raise Refused(f"DIR: {unfit}; nothing was written")
+        refuse_taken(target)  # before anything is asked
         company = gather(args, interactive=sys.stdin is not None and sys.stdin.isatty())
         files = render_site(company, build_date().isoformat())
-        write_site(target, files)
+        with staging.stopping_cleanly():
+            write_site(target, files)
     except Refused as refused:
         for line in refused.lines:
             print(f"policypress: {line}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("\npolicypress: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, staging.Stopped) as stop:
+        how, code = ("interrupted", 130) if isinstance(stop, KeyboardInterrupt) else (f"stopped by {stop.name}",
+                                                                                        128 + stop.signum)
+        # A signal held while the site was renamed into place arrives just after: the site is whole.
+        done = (target / "mkdocs.yml").is_file()
+        print(f"\npolicypress: {how}; " + (f"the site was written in {target} just before" if done else
+                                           "nothing was written"), file=sys.stderr)
+        return code
     todos = in_config(target / "mkdocs.yml", "mkdocs.yml") + [
         problem for relative in files if relative.startswith("docs/")
         for problem in in_source(read_source(target / relative, relative))]

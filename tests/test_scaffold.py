@@ -395,7 +395,7 @@ def test_missing_details_are_asked_on_a_terminal(tmp_path: Path, monkeypatch: py
     assert asked == ["Company name: ", "Organisation number: ", "Languages, the default first [sv,en]: ",
                      "E-mail address for privacy questions: ", "E-mail address for privacy questions: ",
                      "Data protection officer's e-mail (empty: none appointed): "]
-    assert "  expected an e-mail address such as privacy@example.com, found 'not an address'" in result.stdout
+    assert "  expected an e-mail address such as privacy@example.com, found 'not an address' (there is no @)" in result.stdout
     config = (tmp_path / "site/mkdocs.yml").read_text(encoding="utf-8")
     assert "name: Solvik Kaffe AB" in config and "appointed: false" in config
     assert sorted(p.name for p in (tmp_path / "site/docs/privacy").iterdir()) == ["index.en.md", "index.sv.md"]
@@ -468,7 +468,7 @@ def test_wrong_values_are_refused_together(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         "policypress: --languages: expected languages policypress has texts for (de, en, fi, sv), separated by commas, "
         "the default first, e.g. sv,en; found 'xx'",
-        "policypress: --email: expected an e-mail address such as privacy@example.com, found 'nope'",
+        "policypress: --email: expected an e-mail address such as privacy@example.com, found 'nope' (there is no @)",
         "policypress: nothing was written",
     ]
     assert list(tmp_path.iterdir()) == []
