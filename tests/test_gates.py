@@ -1,7 +1,9 @@
-"""Browser gates over every page type of the example site, in both languages."""
+"""Browser gates over every page type of the example site, in both languages; axe, the console
+and the links also on each later day the site changes state (EXAMPLE_DAYS in conftest)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -10,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
-from conftest import Build, Server
+from conftest import Build, Server, in_force
 
 PAGE_TYPES = {
     "landing": "",
@@ -24,6 +26,8 @@ PAGE_TYPES = {
     "not found": "404.html",
 }
 PAGES = [(kind, prefix + path) for kind, path in PAGE_TYPES.items() for prefix in ("", "en/")]
+# On the later days 3.0 and then 3.1 are in force: the newest revision is a page of its own there.
+DATED_PAGES = [*PAGES, ("newest revision", "privacy/3.1/"), ("newest revision", "en/privacy/3.1/")]
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +36,28 @@ def served(example_build: Build) -> Iterator[Server]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def dated_served(dated_build: Build) -> Iterator[Server]:
+    with Server(dated_build.site) as server:
+        yield server
+
+
+def test_each_day_has_its_own_revision_in_force(example_day: dt.date, dated_build: Build) -> None:
+    """The dated gates below see the states the site passes through, not the pinned one thrice."""
+    expected = {dt.date(2026, 11, 22): "2.0", dt.date(2027, 1, 1): "3.0", dt.date(2027, 2, 1): "3.1"}[example_day]
+    assert str(in_force("privacy", example_day).version) == expected
+    for page in ("privacy/index.html", "en/privacy/index.html"):
+        assert dated_build.html(page).select_one("[data-pp-version]").get_text() == expected, page
+
+
 # --- in the browser ---------------------------------------------------------------------------------
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("kind", "path"), PAGES, ids=[f"{k}-{p or 'home'}" for k, p in PAGES])
-def test_page_in_chromium(browser: Browser, served: Server, kind: str, path: str) -> None:
+@pytest.mark.parametrize(("kind", "path"), DATED_PAGES, ids=[f"{k}-{p or 'home'}" for k, p in DATED_PAGES])
+def test_page_in_chromium(browser: Browser, dated_served: Server, kind: str, path: str) -> None:
     """axe finds nothing (banner open), the console stays quiet, nothing leaves this origin, and
-    every language and revision link leads to a page."""
+    every language and revision link leads to a page: on each of the example's days."""
     context = browser.new_context()
     page = context.new_page()
     requests: list[str] = []
@@ -47,7 +65,7 @@ def test_page_in_chromium(browser: Browser, served: Server, kind: str, path: str
     context.on("request", lambda r: requests.append(r.url))
     page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    page.goto(f"{served.url}/{path}")
+    page.goto(f"{dated_served.url}/{path}")
     expect(page.locator(".ppc")).to_be_visible()
     violations = Axe().run(page).response["violations"]
     assert [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations] == []

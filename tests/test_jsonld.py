@@ -1,11 +1,14 @@
 """JSON-LD read the way processors read it: pulled from the HTML, expanded with pyld (offline),
-loaded into rdflib and queried with SPARQL."""
+loaded into rdflib and queried with SPARQL; what describes the policy in force, on each day the
+example site changes state (EXAMPLE_DAYS in conftest)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from pathlib import Path
+from urllib.parse import urldefrag
 
 import pytest
 import rdflib
@@ -64,6 +67,18 @@ def _graph(site: Path, page: str) -> rdflib.Graph:
     return to_graph(page_document(Build(0, "", site), page), site)
 
 
+def activity(iri: rdflib.term.Node) -> str:
+    """What a dpv:Process names, by the fragment of its IRI: `process-<purpose id>` for a purpose of
+    the controller, `processor-<activity id>` for work done for customers as their processor."""
+    return urldefrag(str(iri)).fragment
+
+
+def activities(revision) -> set[str]:
+    """The fragments of every dpv:Process a revision's JSON-LD must have."""
+    register = revision.register
+    return {f"process-{p.id}" for p in register.processing} | {f"processor-{a.id}" for a in register.processor_activities}
+
+
 def process_facts(graph: rdflib.Graph) -> dict[str, dict[str, set[str]]]:
     """Per process (by the fragment of its id): legal bases, personal data, durations."""
     rows = graph.query(PREFIXES + """
@@ -75,7 +90,7 @@ def process_facts(graph: rdflib.Graph) -> dict[str, dict[str, set[str]]]:
         }""")
     facts: dict[str, dict[str, set[str]]] = {}
     for process, basis, data, duration in rows:
-        entry = facts.setdefault(str(process).rsplit("#process-", 1)[1], {"basis": set(), "data": set(), "duration": set()})
+        entry = facts.setdefault(activity(process), {"basis": set(), "data": set(), "duration": set()})
         entry["basis"].add(str(basis))
         entry["data"].add(str(data))
         if duration is not None:
@@ -91,7 +106,7 @@ def expand(curie: str) -> str:
 def expected_facts(revision) -> dict[str, dict[str, set[str]]]:
     register = revision.register
     return {
-        p.id: {
+        f"process-{p.id}": {
             "basis": {expand(b) for b in (*p.legal_basis, *(p.special_category_condition or ()))},
             "data": {expand(t) for c in p.data for t in register.category(c).terms},
             # Compared as RDF reads it (rdflib normalises P13M to P1Y1M, the same duration).
@@ -103,9 +118,9 @@ def expected_facts(revision) -> dict[str, dict[str, set[str]]]:
 
 
 @pytest.mark.parametrize("page", ["privacy/index.html", "en/privacy/index.html", "cookies/index.html"])
-def test_every_purpose_appears_with_legal_basis_data_and_retention(example_build: Build, page: str) -> None:
+def test_every_purpose_appears_with_legal_basis_data_and_retention(example_day: dt.date, dated_build: Build, page: str) -> None:
     policy = page.split("/")[-2]
-    assert process_facts(page_graph(example_build, page)) == expected_facts(in_force(policy))
+    assert process_facts(page_graph(dated_build, page)) == expected_facts(in_force(policy, example_day))
 
 
 def test_page_metadata_is_schema_org(example_build: Build) -> None:
@@ -142,30 +157,33 @@ def without_labels_and_page(graph: rdflib.Graph) -> rdflib.Graph:
 @pytest.mark.parametrize("pages", [("privacy/index.html", "en/privacy/index.html"),
                                    ("privacy/1.1/index.html", "en/privacy/1.1/index.html"),
                                    ("cookies/index.html", "en/cookies/index.html")])
-def test_swedish_and_english_pages_give_the_same_graph_apart_from_labels(example_build: Build, pages: tuple[str, str]) -> None:
-    sv, en = (without_labels_and_page(page_graph(example_build, page)) for page in pages)
+def test_swedish_and_english_pages_give_the_same_graph_apart_from_labels(dated_build: Build, pages: tuple[str, str]) -> None:
+    sv, en = (without_labels_and_page(page_graph(dated_build, page)) for page in pages)
     assert len(sv) > 50
     assert isomorphic(sv, en)
 
 
-def test_archived_pages_describe_their_own_revision(example_build: Build) -> None:
+def test_archived_pages_describe_their_own_revision(example_day: dt.date, dated_build: Build) -> None:
     def processes(page: str) -> set[str]:
-        graph = page_graph(example_build, page)
-        return {str(s).rsplit("#process-", 1)[1] for s in graph.subjects(rdflib.RDF.type, DPV.Process)}
+        graph = page_graph(dated_build, page)
+        return {activity(s) for s in graph.subjects(rdflib.RDF.type, DPV.Process)}
 
-    assert "newsletter" not in processes("privacy/1.0/index.html")
-    assert "newsletter" in processes("privacy/2.0/index.html")
-    assert "recommendations" in processes("en/privacy/3.0/index.html")
-    assert "recommendations" not in processes("privacy/index.html")  # 3.0 is only announced
-    support = {p: process_facts(page_graph(example_build, p))["support"]["duration"]
+    assert "process-newsletter" not in processes("privacy/1.0/index.html")
+    assert "process-newsletter" in processes("privacy/2.0/index.html")
+    assert "process-recommendations" in processes("en/privacy/3.0/index.html")
+    assert "processor-office-coffee" in processes("privacy/3.1/index.html")  # 3.1 is the first to be a processor
+    # The stable URL describes the revision in force: 3.0 brings recommendations on 2027-01-01.
+    assert processes("privacy/index.html") == activities(in_force("privacy", example_day))
+    assert ("process-recommendations" in processes("privacy/index.html")) == (example_day >= dt.date(2027, 1, 1))
+    support = {p: process_facts(page_graph(dated_build, p))["process-support"]["duration"]
                for p in ("privacy/1.0/index.html", "privacy/1.1/index.html")}
     assert support == {"privacy/1.0/index.html": {"P3Y"}, "privacy/1.1/index.html": {"P2Y"}}
-    version = next(page_graph(example_build, "privacy/1.0/index.html").objects(None, rdflib.URIRef("https://schema.org/version")))
+    version = next(page_graph(dated_build, "privacy/1.0/index.html").objects(None, rdflib.URIRef("https://schema.org/version")))
     assert str(version) == "1.0"
 
 
-def test_transfers_and_cookies(example_build: Build) -> None:
-    graph = page_graph(example_build, "privacy/index.html")
+def test_transfers_and_cookies(dated_build: Build) -> None:
+    graph = page_graph(dated_build, "privacy/index.html")
     transfers = {tuple(str(v) for v in row) for row in graph.query(PREFIXES + """
         SELECT ?country ?safeguard WHERE {
             ?process dpv:hasProcess ?transfer .
@@ -175,16 +193,16 @@ def test_transfers_and_cookies(example_build: Build) -> None:
         ("https://w3id.org/dpv/loc#US", "https://w3id.org/dpv/legal/eu/gdpr#A46-2-c"),
         ("https://w3id.org/dpv/loc#GB", "https://w3id.org/dpv/legal/eu/gdpr#A45-3"),
     }
-    cookies = page_graph(example_build, "cookies/index.html")
-    used = {(str(p).rsplit("#process-", 1)[1], str(name)) for p, name in cookies.query(PREFIXES + """
+    cookies = page_graph(dated_build, "cookies/index.html")
+    used = {(activity(p), str(name)) for p, name in cookies.query(PREFIXES + """
         SELECT ?process ?name WHERE { ?process dpv:isImplementedUsingTechnology ?c .
                                       ?c a <https://w3id.org/dpv/tech#Cookie> ; schema:name ?name . }""")}
-    assert ("statistics", "bs_id") in used and ("video", "rh_visitor") in used
+    assert ("process-statistics", "bs_id") in used and ("process-video", "rh_visitor") in used
 
 
-def test_every_dpv_term_used_exists(example_build: Build) -> None:
+def test_every_dpv_term_used_exists(dated_build: Build) -> None:
     namespaces = {ns: prefix for prefix, ns in dpv.namespaces().items()}
-    graph = page_graph(example_build, "privacy/index.html") + page_graph(example_build, "cookies/index.html")
+    graph = page_graph(dated_build, "privacy/index.html") + page_graph(dated_build, "cookies/index.html")
     used = {str(node) for triple in graph for node in triple if isinstance(node, rdflib.URIRef)}
     dpv_terms = [iri for iri in used for ns in namespaces if iri.startswith(ns)]
     assert len(dpv_terms) > 30
@@ -194,17 +212,17 @@ def test_every_dpv_term_used_exists(example_build: Build) -> None:
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_site_wide_processing_file(example_build: Build, language: str) -> None:
+def test_site_wide_processing_file(example_day: dt.date, dated_build: Build, language: str) -> None:
     prefix = "" if language == "sv" else "en/"
-    document = json.loads((example_build.site / f"{prefix}processing.jsonld").read_text())
+    document = json.loads((dated_build.site / f"{prefix}processing.jsonld").read_text())
     assert document["@context"] == CONTEXT_URL  # our own context, published with the site
-    graph = to_graph(document, example_build.site)
-    processes = {str(s).split("/#process-")[0].removeprefix(SITE) + "/" + str(s).rsplit("#process-", 1)[1]
-                 for s in graph.subjects(rdflib.RDF.type, DPV.Process)}
-    expected = {f"{policy}/{in_force(policy).version}/{p.id}"
-                for policy in ("privacy", "cookies") for p in in_force(policy).register.processing}
+    graph = to_graph(document, dated_build.site)
+    # Each process as <policy>/<version>/<fragment>, from the revision page its IRI is on.
+    processes = {urldefrag(str(s)).url.removeprefix(SITE) + activity(s) for s in graph.subjects(rdflib.RDF.type, DPV.Process)}
+    expected = {f"{policy}/{in_force(policy, example_day).version}/{name}"
+                for policy in ("privacy", "cookies") for name in activities(in_force(policy, example_day))}
     assert processes == expected
-    links = example_build.html(f"{prefix}index.html").select('link[rel="describedby"][type="application/ld+json"]')
+    links = dated_build.html(f"{prefix}index.html").select('link[rel="describedby"][type="application/ld+json"]')
     assert [link["href"] for link in links] == ["processing.jsonld"]
 
 
