@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check release test chromium java postgresql clean
+.PHONY: serve build check release test chromium java postgresql node clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,14 @@ postgresql:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	fi
 
+## Node.js and npm for the banner's npm-package tests (pack, install, import in Node).
+node:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	fi
+
 ## The whole test suite, browser tests included.
-test: $(VENV)/.installed-test chromium java postgresql
+test: $(VENV)/.installed-test chromium java postgresql node
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,6 +1,9 @@
 """The banner as an npm package (issue 14, part 4): its types agree with the JSDoc of consent.js,
 and the packed tarball installs into a project and imports there (Node's test runner).
 
+Node.js and npm are needed (`make test` installs them, `make node`): without them these tests fail
+and say so, rather than skip, so a machine without Node cannot pass them unseen.
+
 The package is staged as `scripts/build_banner.py --package` stages it for `npm publish`, packed
 with `npm pack`, and installed offline (it has no dependencies). TypeScript, to compile against
 the declarations, is installed once into ~/.cache/policypress-tests and reused; without the
@@ -15,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +30,14 @@ NAME = "@policypress/consent"
 TYPESCRIPT = "5.9.3"
 TYPESCRIPT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "policypress-tests" / f"typescript-{TYPESCRIPT}"
 
-needs_node = pytest.mark.skipif(not (shutil.which("node") and shutil.which("npm")), reason="needs Node.js and npm")
+
+@pytest.fixture(scope="module")
+def node() -> None:
+    """Node.js and npm on PATH, or the test fails naming what is missing and how to install it."""
+    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not found on PATH: the npm package cannot be tested. "
+                    "Install Node.js and npm with `make node` (Debian's nodejs and npm).", pytrace=False)
 
 
 def build_banner():
@@ -124,7 +135,7 @@ def test_the_package_manifest() -> None:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project(node: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project that installed the packed package: `npm install ./policypress-consent-<version>.tgz`."""
     root = tmp_path_factory.mktemp("npm")
     staged = root / "package"
@@ -139,7 +150,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@needs_node
 def test_the_packed_package_installs_and_imports_in_node(project: Path) -> None:
     installed = project / "node_modules" / NAME
     for name, content in build_banner().minified().items():  # the minified banner, under its source names
@@ -188,7 +198,6 @@ def typescript() -> Path:
     return tsc
 
 
-@needs_node
 def test_the_declarations_compile_with_typescript(project: Path) -> None:
     tsc = typescript()
     (project / "typed.ts").write_text(TYPED)
@@ -196,3 +205,34 @@ def test_the_declarations_compile_with_typescript(project: Path) -> None:
         "strict": True, "noEmit": True, "target": "es2022", "module": "nodenext", "moduleResolution": "nodenext",
         "lib": ["es2022", "dom"], "types": []}, "files": ["typed.ts"]}))
     run("node", str(tsc), "-p", ".", cwd=project)
+
+
+# --- without Node.js -------------------------------------------------------------------------------
+
+
+def test_without_node_the_package_tests_fail_and_say_why(tmp_path: Path) -> None:
+    """Before, they were skipped, and `make test` passed on a machine without Node."""
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-o", "addopts=",
+                             "-q", "-rA", "--basetemp", str(tmp_path / "inner"),
+                             f"{__file__}::test_the_packed_package_installs_and_imports_in_node"],
+                            cwd=ROOT, env={**os.environ, "PATH": str(tmp_path)}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "node and npm not found on PATH" in result.stdout and "make node" in result.stdout, result.stdout
+    assert "skipped" not in result.stdout
+
+
+def test_make_test_installs_node_when_missing(tmp_path: Path) -> None:
+    """`make test` depends on `make node`, which installs Debian's nodejs and npm when node is not on
+    PATH: run here with a PATH without node and SUDO recording what would be run as root."""
+    log = tmp_path / "ran"
+    recorder = tmp_path / "record"
+    recorder.write_text(f'#!/bin/sh\necho "$@" >> {log}\n')
+    recorder.chmod(0o755)
+    make = shutil.which("make")
+    assert make, "make is needed (it runs the suite)"
+    dry = subprocess.run([make, "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "apt-get install -y -qq nodejs npm" in dry.stdout, dry.stdout
+    subprocess.run([make, "--no-print-directory", "node", f"SUDO={recorder}"], cwd=ROOT, check=True, timeout=60,
+                   env={**os.environ, "PATH": str(tmp_path)})
+    assert log.read_text().splitlines() == ["apt-get update -qq",
+                                            "env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm"]
