@@ -27,7 +27,12 @@ MARKER = ".policypress-site"
 
 
 def check(config_file: Path) -> int:
-    settings = validated(read_config(config_file), config_file)
+    settings = validated(config := read_config(config_file), config_file)
+    from .plugins.build import published_links  # as the build refuses them; MkDocs is loaded by now
+
+    if links := published_links(config):  # reported before any source is read through one
+        print(format_problems(settings.warnings + links), file=sys.stderr)
+        return 1
     root = config_file.resolve().parent
     result = load_site(settings.docs_dir, settings.languages, settings.default, root=root, info=settings.info,
                        config_source=config_file.name)

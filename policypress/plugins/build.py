@@ -11,6 +11,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..core.load import LoadResult, load_site
 from ..core.problems import PolicyError, Problem, format_problems
+from ..core.symlinks import links_in
 from ..core.timeline import Timeline, build_date
 from . import consent
 from .config import PolicyConfig, site_info
@@ -18,6 +19,19 @@ from .routes import Routes
 from .state import BuildState, Command
 
 log = get_plugin_logger(__name__)
+
+
+def published_links(config: MkDocsConfig) -> list[Problem]:
+    """The symbolic links in the folders a build copies into the site: docs_dir and the theme's
+    custom_dir (extra_css and extra_javascript are files of docs_dir)."""
+    folders = [Path(folder) for folder in (config.docs_dir, config.theme.custom_dir) if folder]
+    return links_in(folders, Path(config.config_file_path).parent)
+
+
+def refuse_links(config: MkDocsConfig) -> None:
+    """Raise before anything is read, cleaned or written: in every build mode and in the preview."""
+    if links := published_links(config):
+        raise PluginError(f"{format_problems(links)}\nNothing was built or published: fix these and build again.")
 
 
 def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, languages: list[str],

@@ -21,7 +21,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import consent, feeds, i18n, jsonld, placeholders, sitemap, summary, theme
-from .build import start_build
+from .build import refuse_links, start_build
 from .config import PolicyConfig
 from .context import not_found_context, site_context
 from ..core.problems import display_path
@@ -48,7 +48,12 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command = command
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+    @event_priority(100)  # before any other plugin reads the docs folder
+    def _refuse_links(self, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            refuse_links(config)
+
+    def _config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         self.languages, self.default_language = i18n.i18n_languages(config, self.config.i18n_plugin)
@@ -58,6 +63,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         consent.check_options(self.config.consent, config)
         self.bundle = theme.add_templates(config)
         return config
+
+    on_config = CombinedEvent(_refuse_links, _config)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
