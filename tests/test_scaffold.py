@@ -6,13 +6,18 @@ write nothing."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import os
+import queue
 import re
 import select
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -515,6 +520,28 @@ def test_an_interrupted_new_leaves_nothing(tmp_path: Path, monkeypatch: pytest.M
     assert list(tmp_path.iterdir()) == []
 
 
+def test_receipts_databases_never_land_in_git(tmp_path: Path) -> None:
+    """The receipts service's SQLite files (visitors' consent records) are ignored by the generated
+    .gitignore, as git itself reads it; the README says to keep them outside the repository."""
+    root = tmp_path / "site"
+    assert scaffold(root, *COMPANY).returncode == 0
+    made = ["receipts.sqlite3", "receipts.sqlite3-wal", "receipts.sqlite3-shm", "var/consent.sqlite3-journal"]
+    for name in made:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"SQLite format 3\0")
+    git = ["git", "-c", "init.defaultBranch=main", "-C", str(root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)  # what a hurried editor types
+    staged = subprocess.run([*git, "ls-files"], check=True, capture_output=True, text=True).stdout.splitlines()
+    assert "mkdocs.yml" in staged and "docs/privacy/index.sv.md" in staged
+    assert not [name for name in staged if "sqlite3" in name], staged
+    ignored = subprocess.run([*git, "check-ignore", *made], capture_output=True, text=True).stdout.splitlines()
+    assert ignored == made
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Consent records stay out of this repository\n", 1)[1]
+    assert "--database /var/lib/policypress/receipts.sqlite3" in section and "*.sqlite3" in section
+
+
 # --- the TODO check itself ----------------------------------------------------------------------------
 
 
@@ -586,17 +613,44 @@ def test_the_readme_shows_the_ci_files_that_new_writes(tmp_path: Path) -> None:
     ]
 
 
+@contextlib.contextmanager
+def previewing(root: Path, attempts: int = 5) -> Iterator[str]:
+    """`mkdocs serve` of the site on 127.0.0.1. A port is only known to be free when it is picked,
+    and another process may take it before mkdocs binds it (mkdocs then stops with "Address
+    already in use"): so the URL is handed out only once this mkdocs says it serves on it, and
+    another port is tried when the one picked was taken."""
+    for attempt in range(attempts):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = subprocess.Popen([str(Path(sys.executable).with_name("mkdocs")), "serve", "--dev-addr",
+                                    f"127.0.0.1:{port}", "--no-livereload"], cwd=root, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=lambda: [*map(lines.put, process.stdout), lines.put(None)], daemon=True).start()
+        said: list[str] = []
+        try:
+            deadline = time.monotonic() + 120
+            while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+                said.append(line)
+                if f"Serving on http://127.0.0.1:{port}/" in line:
+                    yield f"http://127.0.0.1:{port}/"
+                    return
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        assert "Address already in use" in "".join(said) and attempt < attempts - 1, "".join(said)
+
+
 def test_the_preview_shows_each_policy_with_its_placeholders(tmp_path: Path) -> None:
     """`mkdocs serve` of a new site: the policies are there, as drafts, each page listing its TODOs."""
     import urllib.request
 
     from bs4 import BeautifulSoup
 
-    from test_integrity_modes import serving
-
     root = tmp_path / "site"
     assert scaffold(root, *COMPANY).returncode == 0
-    with serving(FixtureSite(root)) as url:
+    with previewing(root) as url:
         page = BeautifulSoup(urllib.request.urlopen(url + "en/privacy/", timeout=10).read(), "html.parser")
     assert page.select_one('[data-pp-state="draft"]') is not None
     assert page.select_one(".pp-register--purposes") is not None
