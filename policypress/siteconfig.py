@@ -68,7 +68,7 @@ def validated(config: MkDocsConfig, config_file: Path) -> Settings:
     refuses too."""
     from mkdocs.exceptions import PluginError
 
-    from .plugins import consent
+    from .plugins import consent, theme
     from .plugins.config import OptionsError, config_problem, site_info
     from .plugins.i18n import i18n_languages
 
@@ -86,6 +86,7 @@ def validated(config: MkDocsConfig, config_file: Path) -> Settings:
         if plugin is None:
             raise UsageError(f"{config_file}: the policypress plugin is not in 'plugins'; add '- policypress'")
         languages, default = i18n_languages(config, plugin.config.i18n_plugin)
+        theme.check_site_url(config)
         refused = consent.check_options(plugin.config.consent, config)
     except PluginError as error:
         raise UsageError(*str(error).splitlines()) from None

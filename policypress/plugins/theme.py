@@ -3,23 +3,40 @@ every language, the navigation shared by pages outside it, and the static files 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
+from .config import config_problem
 from .material_fix import patched_bundle
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 MATERIAL_TEMPLATES = Path(str(importlib.resources.files("material") / "templates"))
 STYLESHEET = "assets/policypress/policypress.css"
+# Characters HTML or JavaScript read as more than text: Material writes the site's root path (the
+# path of site_url) as it is into attributes and scripts of the pages served at any path (404.html).
+UNSAFE_IN_ROOT = re.compile(r"""["'<>&\\`\s\x00-\x1f\x7f]""")
+# Material's inline scripts become files of the site named by their content, so that a
+# Content-Security-Policy with `script-src 'self'` and no 'unsafe-inline' allows them (README:
+# Deploy). The scope of Material's head script (where it keeps settings in localStorage, a path
+# relative to each page) is read from the tag's `data-md-scope`, so one file serves every page.
+SCRIPT_FILES = "assets/policypress/material-{name}.{digest}.js"
+INLINE_SCRIPT = re.compile(r"<script>((?:(?!</script>).)*)</script>", re.S)
+SCOPE = 'new URL("{scope}",location)'
+OWN_SCOPE = "new URL(document.currentScript.dataset.mdScope,location)"
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -36,11 +53,24 @@ class MemoryBytecodeCache(BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+def check_site_url(config: MkDocsConfig) -> None:
+    """Refuses a site_url whose path Material would write unescaped into the 404 page."""
+    path = urlsplit(config.site_url or "").path
+    if found := UNSAFE_IN_ROOT.search(path):
+        char = found.group()
+        raise PluginError(str(config_problem(
+            config.config_file_path, ("site_url",),
+            f"expected an address whose path has none of the characters HTML or JavaScript read as more than text "
+            f"(quotes, < > & \\ ` and spaces), found {char!r} in {path!r}; write it percent-encoded "
+            f"({quote(char, safe='')})")))
+
+
 def add_templates(config: MkDocsConfig) -> tuple[str, str] | None:
     """Put our templates and stylesheet into the theme; returns Material's patched bundle.
 
     Our templates sit between the site's custom_dir and the theme, so a site can still
     override them while the theme's own files are overridden by ours."""
+    check_site_url(config)
     if str(TEMPLATES) not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
     if STYLESHEET not in config.extra_css:
@@ -55,9 +85,36 @@ def cached(env: Environment, cache: MemoryBytecodeCache) -> Environment:
     wrap one of them instead of copying it."""
     env.bytecode_cache = cache
     env.auto_reload = False
+    env.globals["policypress_script_files"] = script_files
     if not isinstance(env.loader, ChoiceLoader):
         env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(MATERIAL_TEMPLATES))})])
     return env
+
+
+@pass_context
+def script_files(context: Mapping[str, Any], name: str, html: str, scope: str | None = None) -> list[str] | None:
+    """The site paths of files holding the scripts of `html`, one of Material's partials of inline
+    scripts as it rendered (`name`: the partial's), each written into the site once; None when
+    `html` is anything more than inline scripts, or its scope is not where Material puts it: the
+    template then keeps Material's output as it is."""
+    if INLINE_SCRIPT.sub("", html).strip():
+        return None
+    codes = INLINE_SCRIPT.findall(html)
+    if scope is not None:
+        literal = SCOPE.format(scope=scope)
+        if sum(code.count(literal) for code in codes) != 1:
+            return None
+        codes = [code.replace(literal, OWN_SCOPE) for code in codes]
+    paths = []
+    for code in codes:
+        content = code.encode()
+        path = SCRIPT_FILES.format(name=name, digest=hashlib.sha256(content).hexdigest()[:10])
+        target = Path(context["config"]["site_dir"]) / path
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        paths.append(path)
+    return paths
 
 
 def nav_key(page: Page, nav: Navigation, config: MkDocsConfig, language: str) -> tuple[str, ...] | None:
