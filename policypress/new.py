@@ -137,12 +137,8 @@ def check_languages(value: str) -> str | None:
     return None
 
 
-def check_email(value: str) -> str | None:
-    return email_problem(value)
-
-
 def check_optional_email(value: str) -> str | None:
-    return None if not value.strip() else check_email(value)
+    return None if not value.strip() else email_problem(value)
 
 
 @dataclass(frozen=True)
@@ -160,7 +156,7 @@ QUESTIONS = (
     Question("--org-number", "org_number", "Organisation number", check_org_number),
     Question("--languages", "languages", "Languages, the default first", check_languages, required=False,
              default=DEFAULT_LANGUAGES),
-    Question("--email", "email", "E-mail address for privacy questions", check_email),
+    Question("--email", "email", "E-mail address for privacy questions", email_problem),
     Question("--dpo-email", "dpo_email", "Data protection officer's e-mail (empty: none appointed)",
              check_optional_email, required=False, default=""),
 )

@@ -67,6 +67,7 @@ EXAMPLE = "privacy@example.com"
 
 def address_problem(value: str) -> str | None:
     """Why `value` is not an e-mail address (user@domain.example), or None."""
+    # One @: a second one could only stand in a quoted local part, which is not taken.
     if value.count("@") != 1:
         return "there is no @" if "@" not in value else "there is more than one @"
     local, domain = value.split("@")
@@ -74,11 +75,13 @@ def address_problem(value: str) -> str | None:
         return "there is nothing before the @"
     if len(local) > 64:
         return "the part before the @ is longer than 64 characters"
+    # The local part: name the first character that cannot be in it, so that the message says what to fix.
     if not LOCAL.fullmatch(local):
         wrong = next((c for c in local if not re.fullmatch(ATEXT, c) and c != "."), None)
         if wrong is not None:
             return f"{wrong!r} cannot stand before the @; letters, digits, dots and !#$%&'*+-/=?^_`{{|}}~ can"
         return "the part before the @ starts or ends with a dot, or has two in a row"
+    # The domain: at least two labels, as a public address has (no "localhost", no bare IP).
     labels = domain.split(".")
     if len(labels) < 2 or not all(LABEL.fullmatch(label) for label in labels):
         return "the part after the @ is not a domain name such as example.com"
