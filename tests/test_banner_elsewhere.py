@@ -268,7 +268,7 @@ def test_the_configuration_names_the_banner_files_by_their_content(policy_site: 
     shipped = ROOT / "policypress/assets/consent"
     text = (policy_site.first / "consent/sv.js").read_text()
     for kind, source in (("js", shipped / "consent.min.js"), ("css", shipped / "consent.min.css")):
-        name = f"banner.{hashlib.sha256(source.read_bytes()).hexdigest()[:10]}.{kind}"
+        name = f"banner.{hashlib.sha384(source.read_bytes()).hexdigest()[:10]}.{kind}"
         assert (policy_site.first / "consent" / name).read_bytes() == source.read_bytes()
         assert json.dumps(f"{policy_site.url}/consent/{name}") in text
     named = re.findall(r"banner\.[0-9a-f]{10}\.(?:js|css)", text)

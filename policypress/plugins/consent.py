@@ -132,12 +132,13 @@ def write_assets(state: PassState) -> None:
 
 
 def elsewhere(build: BuildState, site_url: str) -> dict[str, bytes]:
-    """The files for other websites, by site path: the banner's script and stylesheet named by a
-    hash of their content, and per language the configuration script that names them, with the
-    notice's and the endpoint's URLs absolute (on this site)."""
-    versioned = {f"{ELSEWHERE}/banner.{hashlib.sha256(content).hexdigest()[:10]}.{kind}": content
+    """The files for other websites, by site path: the banner's script and stylesheet named by the
+    digest their integrity attribute gives, and per language the configuration script that names
+    them, with the notice's and the endpoint's URLs absolute (on this site). (Their names changed
+    with integrity: a banner cached for a year as fetched without CORS fails a request with CORS.)"""
+    versioned = {f"{ELSEWHERE}/banner.{hashlib.sha384(content).hexdigest()[:10]}.{kind}": content
                  for kind, content in (("js", SCRIPTS[SCRIPT].read_bytes()), ("css", STYLESHEET.read_bytes()))}
-    script, style = (urljoin(site_url, uri) for uri in versioned)
+    script, style = (consent.linked(urljoin(site_url, uri), content) for uri, content in versioned.items())
     assert build.consent_policy is not None
     policy = build.site.policies[build.consent_policy]
     endpoint = build.options.consent.endpoint
