@@ -172,20 +172,78 @@ def test_touch_targets_are_large_enough_on_a_phone(browser: Browser, served: Ser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 
+# What a reviewer looks for in a screenshot, as boxes [left, top, right, bottom] in CSS pixels: the
+# header, the page's title and where the element at its middle belongs, the banner and its buttons,
+# and how wide the document is.
+MEASURE_LAYOUT = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom].map(Math.round); };
+  const title = document.querySelector('article h1');
+  const banner = document.querySelector('.ppc');
+  const [left, top, right, bottom] = box(title);
+  const hit = document.elementFromPoint((left + Math.min(right, left + 40)) / 2, (top + bottom) / 2);
+  return {viewport: [innerWidth, innerHeight], scrollWidth: document.documentElement.scrollWidth,
+          header: box(document.querySelector('.md-header')), title: box(title), titleOnTop: title.contains(hit),
+          banner: box(banner), bannerPosition: getComputedStyle(banner).position,
+          buttons: [...banner.querySelectorAll('.ppc-button')].map(box),
+          buttonWeights: [...banner.querySelectorAll('.ppc-button')].map(b => getComputedStyle(b).fontWeight)};
+}"""
+
+
+def inside(inner: list[int], outer: list[int]) -> bool:
+    return inner[0] >= outer[0] and inner[1] >= outer[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def layout_problems(m: dict) -> list[str]:
+    """What is wrong with a page's first screen, from MEASURE_LAYOUT's boxes; nothing if all is well."""
+    width, height = m["viewport"]
+    screen = [0, 0, width, height]
+    header, title, banner, buttons = m["header"], m["title"], m["banner"], m["buttons"]
+    problems = []
+    if m["scrollWidth"] > width:
+        problems.append(f"the page is {m['scrollWidth']} px wide in a {width} px window")
+    if header[:3] != [0, 0, width] or not 0 < header[3] <= 80:
+        problems.append(f"the header is at {header}, not a bar across the top")
+    # The policy stays readable: its title below the header, above the banner, nothing over it.
+    if not (inside(title, screen) and header[3] <= title[1] and title[3] <= banner[1] and m["titleOnTop"]):
+        problems.append(f"the title at {title} is not clear of the header ({header}) and banner ({banner})")
+    # The banner: a panel along the bottom, at most 70 % of the window high (its max-height).
+    if m["bannerPosition"] != "fixed" or [banner[0], banner[2], banner[3]] != [0, width, height] or \
+            banner[3] - banner[1] > 0.7 * height:
+        problems.append(f"the banner is at {banner} ({m['bannerPosition']}), not a panel along the bottom")
+    # Its choices: all on screen inside it, none over another, all alike (none favoured).
+    if len(buttons) != 3 or not all(inside(b, banner) for b in buttons):
+        problems.append(f"the banner's buttons {buttons} are not all inside it")
+    if any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for i, a in enumerate(buttons) for b in buttons[i + 1:]):
+        problems.append(f"the banner's buttons {buttons} overlap")
+    if len({b[3] - b[1] for b in buttons}) != 1 or len(set(m["buttonWeights"])) != 1:
+        problems.append(f"the banner's buttons differ in height or weight: {buttons}, {m['buttonWeights']}")
+    return problems
+
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_screenshots_of_every_page_type_for_review(browser: Browser, served: Server, width: int) -> None:
-    """Full-page screenshots of every page type in both languages, with the banner showing, kept in
-    artifacts/screenshots/<width>/ for people to review (CI keeps them as build artefacts)."""
+def test_every_page_type_shows_what_its_screenshot_should(browser: Browser, served: Server, width: int) -> None:
+    """Full-page screenshots of every page type in both languages, with the banner showing, are kept
+    in artifacts/screenshots/<width>/ for people to review; nothing compares them with references
+    (fonts and Chromium releases move pixels). What matters in them is measured instead, on the
+    first screen: nothing scrolls sideways, the header is a bar across the top, the title is
+    clear of the header and the banner, the banner is a panel along the bottom at most 70 % high
+    with its three buttons inside it, apart and alike, and axe finds no text with too little
+    contrast at this width."""
     folder = ARTIFACTS / str(width)
     folder.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
+    problems = {}
     for kind, path in PAGES:
         page.goto(f"{served.url}/{path}")
         expect(page.locator(".ppc")).to_be_visible()
+        found = layout_problems(page.evaluate(MEASURE_LAYOUT))
+        contrast = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]}}).response["violations"]
+        found += [f"too little contrast: {node['target']}" for violation in contrast for node in violation["nodes"]]
+        if found:
+            problems[path] = found
         target = folder / f"{'en-' if path.startswith('en/') else 'sv-'}{kind.replace(' ', '-')}.png"
         page.screenshot(path=str(target), full_page=True)
-        assert target.stat().st_size > 10_000  # a rendered page, not a blank one
     context.close()
+    assert problems == {}

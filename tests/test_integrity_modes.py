@@ -10,6 +10,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FixtureSite
+from conftest import FixtureSite, Server
 
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 
@@ -83,26 +84,91 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class ServeProcess:
+    """One `mkdocs serve` on a port of 127.0.0.1, its output read as it comes: MkDocs cannot bind
+    port 0 and say which port it got, so the port is picked first, and only the process's own
+    "Serving on" line shows that it, and not another one, is listening there."""
+
+    def __init__(self, site: FixtureSite, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}/"
+        self.process = subprocess.Popen([MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
+                                        cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.listening = threading.Event()
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.reader.start()
+
+    def read(self) -> None:
+        for line in self.process.stdout:  # type: ignore[union-attr]
+            self.lines.append(line)
+            if f"Serving on {self.url}" in line:
+                self.listening.set()
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def started(self, timeout: float = 60) -> bool:
+        """True once this process listens and answers; False if it ended first (its port taken)."""
+        deadline = time.monotonic() + timeout
+        while not self.listening.wait(0.2):
+            if self.process.poll() is not None:
+                self.reader.join(timeout=10)
+                return False
+            assert time.monotonic() < deadline, f"mkdocs serve did not start:\n{self.output()}"
+        # It says so once bound; its first answer comes when its serving thread runs.
+        while True:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(self.url, timeout=2).read()
+                return True
+            assert self.process.poll() is None and time.monotonic() < deadline, f"mkdocs serve did not answer:\n{self.output()}"
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        self.reader.join(timeout=10)
+
+
+# Another process (an xdist worker's server) may take a picked port before MkDocs binds it.
+PORT_ATTEMPTS = 5
+
+
 @contextlib.contextmanager
 def serving(site: FixtureSite) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen([MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"],
-                               cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
+    """`mkdocs serve` on a free port, tried anew while the port it picked turns out taken; its
+    output is left in `site.serve_log`."""
+    for _ in range(PORT_ATTEMPTS):
+        server = ServeProcess(site, free_port())
+        if server.started():
+            break
+        assert "Address already in use" in server.output(), f"mkdocs serve ended:\n{server.output()}"
+    else:
+        pytest.fail(f"mkdocs serve found every one of {PORT_ATTEMPTS} picked ports taken")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "mkdocs serve did not start"
-                time.sleep(0.2)
-        yield url
+        yield server.url
     finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-        site.serve_log = output  # type: ignore[attr-defined]
+        server.stop()
+        site.serve_log = server.output()  # type: ignore[attr-defined]
+
+
+def test_serve_tries_another_port_when_its_pick_is_taken(minimal: FixtureSite, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another server takes the picked port before MkDocs binds it: the preview starts on the next
+    pick, and no request goes to the server that took the port."""
+    (tmp_path / "index.html").write_text("another server")
+    with Server(tmp_path) as squatter:
+        taken = int(squatter.url.rsplit(":", 1)[1])
+        picks = [taken, taken, free_port()]
+        monkeypatch.setattr(sys.modules[__name__], "free_port", lambda: picks.pop(0))
+        with serving(minimal) as url:
+            page = BeautifulSoup(urllib.request.urlopen(url + "privacy/", timeout=10).read(), "html.parser")
+        assert squatter.requests == []
+    assert picks == [] and url != squatter.url + "/"
+    assert page.select_one('meta[name="generator"]')["content"].startswith("mkdocs-")
 
 
 def test_serve_keeps_running_and_shows_the_problems_on_the_page(minimal: FixtureSite) -> None:
