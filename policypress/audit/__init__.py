@@ -6,7 +6,13 @@ cookie policy.
 - `declared`: the register the site is compared with (from mkdocs.yml or a banner configuration);
 - `robots`: robots.txt, honoured unless told otherwise;
 - `crawl`: Playwright, the four states (the only module that needs a browser);
+- `loader`: the policy site's `consent/<lang>.js` (the one-tag snippet), read back;
+- `identify`: who is behind a cookie, key or host (the Open Cookie Database in `data/`, and any
+  source given first, such as the service catalog);
+- `agreement`: whether the register's category agrees with the database's;
+- `origins`: `--allow` and the consent mechanism's origins, never a third party;
 - `compare`: observations + register → findings, pure;
+- `names`: the identification columns of every report;
 - `report`: terminal table, JSON, Markdown, HTML, front-matter suggestions;
 - `command`: the command line and its exit codes.
 """

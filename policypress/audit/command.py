@@ -17,9 +17,10 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from .compare import Options, compare
+from .compare import compare
 from .declared import from_config_source, from_embedded, from_site
-from .model import CannotRun, Register, Result
+from .model import CannotRun, Options, Register, Result
+from .origins import allow_value, consent_origins
 
 HELP = "visit a website in Chromium and compare what it stores and sends with the cookie policy"
 DESCRIPTION = ("Visits the given pages and their same-origin links in Chromium four times: before any choice, after "
@@ -65,8 +66,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="another banner: an element that shows it again, to test withdrawal")
     parser.add_argument("--first-party", action="append", default=[], metavar="HOST",
                         help="a host the audited site stands for (e.g. the production domain when auditing staging)")
-    parser.add_argument("--allow", action="append", default=[], metavar="HOST",
-                        help="a third party the pages may contact before any choice (e.g. a CDN)")
+    parser.add_argument("--allow", action="append", default=[], metavar="ORIGIN|HOST",
+                        help="another origin the pages may contact before any choice (e.g. your own API or a CDN): "
+                             "scheme://host[:port] allows that origin only; a bare host allows it and its subdomains "
+                             "on every port and scheme")
     parser.add_argument("--ignore-robots", action="store_true", help="visit pages robots.txt excludes")
     parser.add_argument("--chromium", metavar="PATH", default=DEFAULT_CHROMIUM,
                         help=f"the Chromium to run, or 'playwright' for Playwright's own (default: {DEBIAN_CHROMIUM} if "
@@ -141,6 +144,10 @@ def checked(args: argparse.Namespace) -> None:
         raise CannotRun("--settings is for another banner: give --accept and --reject too")
     if args.wait < 0:
         raise CannotRun(f"--wait: expected 0 seconds or more, found {args.wait:g}")
+    try:
+        args.allow = [allow_value(value) for value in args.allow]
+    except ValueError as error:
+        raise CannotRun(str(error)) from None
     if args.chromium == "playwright":
         args.chromium = None
     if args.chromium and not Path(args.chromium).exists():
@@ -220,9 +227,11 @@ def audit(args: argparse.Namespace, bar: Bar) -> int:
         if observations.embedded is None:
             raise CannotRun(f"no register to compare with: {observations.pages[0]} has no policypress banner "
                             f"configuration; give --site mkdocs.yml or --config")
-        register = from_embedded(observations.embedded, f"the banner configuration of {observations.pages[0]}")
-    options = Options(frozenset(args.first_party), frozenset(args.allow))
-    result = Result(observations, register, tuple(compare(observations, register, options)))
+        where = (f"{observations.loader}, loaded by {observations.pages[0]}" if observations.loader
+                 else observations.pages[0])
+        register = from_embedded(observations.embedded, f"the banner configuration of {where}")
+    options = Options(frozenset(args.first_party), frozenset(args.allow), consent_origins(register, observations))
+    result = Result(observations, register, tuple(compare(observations, register, options)), options)
 
     # Every file is made before any is written, then each moved into place.
     outputs = Outputs()

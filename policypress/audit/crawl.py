@@ -33,8 +33,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
+from . import loader
 from .model import (CannotRun, CookieSeen, Observations, PageProblem, RequestSeen, State, StateRecord, Storage,
                     StorageSeen, host_of, origin_of)
 from .robots import Robots
@@ -42,6 +43,7 @@ from .robots import Robots
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Playwright
     from playwright.async_api import Request as PlaywrightRequest
+    from playwright.async_api import Response
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
@@ -63,6 +65,8 @@ STORAGE_JS = """() => {
   return found;
 }"""
 BANNER_JS = "() => !!(window.policypressConsent && typeof window.policypressConsent.get === 'function')"
+# A configuration script larger than this is not read (the policy site's are a few kilobytes).
+LOADER_BYTES = 1_000_000
 
 
 class AuditError(CannotRun):
@@ -128,11 +132,13 @@ class Visitor:
     cookies: dict[CookieKey, CookieSeen] = field(default_factory=dict)
     storage: dict[StorageKey, StorageSeen] = field(default_factory=dict)
     main_frame: str = ""
+    scripts: list[Response] | None = None  # while set: scripts that may be the policy site's configuration
 
     async def start(self, cdp: CDPSession) -> None:
         """Requests to other origins are counted; the tab's own navigations to them stopped."""
         self.context.on("request", self.on_request)
         self.context.on("page", self.on_popup)
+        self.page.on("response", self.on_response)
         self.main_frame = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
         cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(self.on_document(cdp, event)))
         await cdp.send("Fetch.enable", {"patterns": [{"resourceType": "Document", "requestStage": "Request"}]})
@@ -144,6 +150,29 @@ class Visitor:
         if origin_of(url) in self.plan.origins or (request.is_navigation_request() and request.frame == self.page.main_frame):
             return  # the site itself, or a navigation of the tab, which is stopped before it leaves
         self.requests.append(RequestSeen(url, origin_of(url), request.resource_type, self.current))
+
+    def on_response(self, response: Response) -> None:
+        if self.scripts is not None and response.request.resource_type == "script" and \
+                loader.PATH_RE.search(urlsplit(response.url).path):
+            self.scripts.append(response)
+
+    async def configuration_script(self) -> tuple[str, str] | None:
+        """The policy site's configuration script the page loaded (the one-tag snippet), if any:
+        its address and the banner configuration in it, as JSON. Stops watching."""
+        from playwright.async_api import Error
+
+        found, self.scripts = self.scripts or [], None
+        for response in found:
+            try:
+                if int(response.headers.get("content-length") or 0) > LOADER_BYTES:
+                    continue
+                body = await asyncio.wait_for(response.body(), self.plan.timeout)
+            except (Error, asyncio.TimeoutError):  # gone with a navigation, never answered, or never ending
+                continue
+            config = loader.settings(body[:LOADER_BYTES].decode("utf-8", "replace"))
+            if config is not None:
+                return response.url, json.dumps(config)
+        return None
 
     def on_popup(self, popup: Page) -> None:
         if popup != self.page:
@@ -304,7 +333,7 @@ async def _observe(plan: Plan, tally: Tally) -> Observations:
     started = time.monotonic()
     async with async_playwright() as playwright:
         async with fresh_profile(playwright, plan) as visitor:
-            pages, embedded, screenshot = await crawl(visitor, plan, tally)
+            pages, embedded, screenshot, script = await crawl(visitor, plan, tally)
             none = visitor.result("none")
             none.screenshot = screenshot
             problems = visitor.problems
@@ -320,16 +349,18 @@ async def _observe(plan: Plan, tally: Tally) -> Observations:
     if withdrawn is not None:
         states["withdrawn"] = withdrawn
     return Observations(plan.origins, pages, problems, states, "selectors" if plan.selectors else "policypress",
-                        time.monotonic() - started, embedded)
+                        time.monotonic() - started, embedded, script)
 
 
-async def crawl(visitor: Visitor, plan: Plan, tally: Tally) -> tuple[list[str], str | None, bytes | None]:
+async def crawl(visitor: Visitor, plan: Plan, tally: Tally,
+                ) -> tuple[list[str], str | None, bytes | None, str | None]:
     """State *none*: the given pages, then their same-origin links, breadth first. Returns the
-    pages audited, the banner configuration of the first (if it has one) and its screenshot."""
+    pages audited, the banner configuration of the first (if it has one: in the page, or in the
+    policy site's configuration script it loads), its screenshot, and that script's address."""
     robots = Robots(plan.robots, plan.timeout)
     queue = deque(dict.fromkeys(urldefrag(url).url for url in plan.urls))
     queued, pages = set(queue), []
-    embedded, screenshot, visited = None, None, 0
+    embedded, screenshot, script, visited = None, None, None, 0
     tally.total = 3 * min(plan.max_pages, len(queue)) + 1
     while queue and visited < plan.max_pages:
         url = queue.popleft()
@@ -337,6 +368,8 @@ async def crawl(visitor: Visitor, plan: Plan, tally: Tally) -> tuple[list[str], 
             visitor.problem(url, "excluded by robots.txt; not visited (--ignore-robots visits it)")
             continue
         visited += 1
+        if not pages:
+            visitor.scripts = []  # the first page's own: what a page that failed loaded is not looked at
         final = await visitor.visit(url)
         tally.step("before any choice")
         # What a page that could not be audited set is still its own, not the next page's.
@@ -347,6 +380,10 @@ async def crawl(visitor: Visitor, plan: Plan, tally: Tally) -> tuple[list[str], 
         if len(pages) == 1:
             embedded = await visitor.page.evaluate(
                 "() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; }")
+            found = await visitor.configuration_script()
+            if found is not None:
+                script = found[0]
+                embedded = embedded if embedded is not None else found[1]
             screenshot = await shot(visitor, plan)
         for link in await links(visitor.page):
             link = urldefrag(link).url
@@ -354,7 +391,7 @@ async def crawl(visitor: Visitor, plan: Plan, tally: Tally) -> tuple[list[str], 
                 queued.add(link)
                 queue.append(link)
         tally.total = 3 * min(plan.max_pages, len(pages) + len(queue)) + 1
-    return pages, embedded, screenshot
+    return pages, embedded, screenshot, script
 
 
 async def links(page: Page) -> list[str]:

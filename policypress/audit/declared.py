@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urljoin
 
 from babel.units import format_unit
 
@@ -24,6 +26,7 @@ from ..core.register import UNITS
 from ..core.texts import strings
 from ..core.types import Duration, parse_duration
 from .model import CannotRun, Declared, Register, Storage
+from .origins import canonical, in_config
 
 CONFIG_ID = "policypress-consent"
 STORAGE_KINDS = ("cookie", "local-storage", "session-storage")
@@ -59,7 +62,7 @@ def from_config(config: Any, source: str) -> Register:
             storage = cast(Storage, cookie["storage"] if cookie.get("storage") in STORAGE_KINDS else "cookie")
             items.append(Declared(cookie["name"], str(category.get("id")), bool(category.get("required")),
                                   str(cookie.get("provider", "")), storage, text, days, session))
-    return Register(tuple(items), str(config.get("cookie") or "pp_consent"), source, tuple(notes))
+    return Register(tuple(items), str(config.get("cookie") or "pp_consent"), source, tuple(notes), in_config(config))
 
 
 def read_duration(text: str, language: str) -> tuple[bool, float | None]:
@@ -114,7 +117,10 @@ def from_config_source(where: str, timeout: float) -> Register:
             raise RegisterError(f"{path}: could not be read ({error})") from None
     if not text.lstrip().startswith(("{", "[")):
         text = config_text(text, where)
-    return from_embedded(text, where)
+    register = from_embedded(text, where)
+    # A page the configuration was read from is the policy site's.
+    here = canonical(where)
+    return replace(register, consent_origins=(*register.consent_origins, here)) if here else register
 
 
 def from_embedded(text: str, source: str) -> Register:
@@ -166,4 +172,8 @@ def from_site(config_file: Path) -> Register:
         items.append(Declared(cookie.name, purpose.id if purpose.needs_consent else "necessary", not purpose.needs_consent,
                               cookie.provider, cast(Storage, cookie.storage), str(cookie.duration), days,
                               cookie.duration == "session"))
-    return Register(tuple(items), options.cookie, f"{config_file} ({policy_id} {revision.version})")
+    # The policy site and its receipts endpoint: the consent mechanism, never a third party.
+    site_url = config.get("site_url") or ""
+    origins = (canonical(site_url), canonical(urljoin(site_url, options.endpoint)) if options.endpoint else None)
+    return Register(tuple(items), options.cookie, f"{config_file} ({policy_id} {revision.version})",
+                    consent_origins=tuple(dict.fromkeys(origin for origin in origins if origin)))

@@ -4,13 +4,17 @@ comparison the second, and every report reads both."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .identify import Source
 
 State = Literal["none", "reject", "accept", "withdrawn"]
 Party = Literal["first", "third"]
 Storage = Literal["cookie", "local-storage", "session-storage"]
-Kind = Literal["before-consent", "survives-withdrawal", "undeclared", "lifetime", "provider", "never-seen"]
+Kind = Literal["before-consent", "survives-withdrawal", "undeclared", "lifetime", "provider", "miscategorised",
+               "never-seen"]
 
 # The order every report lists the states in, with the words it uses for them.
 STATES: dict[State, str] = {
@@ -20,13 +24,14 @@ STATES: dict[State, str] = {
     "withdrawn": "after withdrawal",
 }
 
-# The five violations and the notice, named as issue 15 names them.
+# The violations and the notice, named as issues 15 and 19 name them.
 KINDS: dict[Kind, str] = {
     "before-consent": "a non-necessary cookie, storage key or third-party request before a choice or after rejection",
     "survives-withdrawal": "a cookie that survives withdrawal of its category",
     "undeclared": "a cookie that is not declared at all",
     "lifetime": "a cookie whose lifetime exceeds its declared duration",
     "provider": "a cookie set by a provider other than the one declared",
+    "miscategorised": "a cookie or key declared as necessary that the Open Cookie Database knows as marketing or analytics",
     "never-seen": "a declared cookie never seen",
 }
 NOTICES: frozenset[Kind] = frozenset({"never-seen"})
@@ -54,6 +59,12 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
+def same_site(host: str, domain: str) -> bool:
+    """Whether a host and a cookie domain are one another's (sub)domain."""
+    host, domain = host.lower().lstrip("."), domain.lower().lstrip(".")
+    return host == domain or host.endswith("." + domain) or domain.endswith("." + host)
+
+
 # --- the register ------------------------------------------------------------------------------
 
 
@@ -79,6 +90,7 @@ class Register:
     consent_cookie: str  # the banner's own record: necessary, whatever the register says
     source: str  # where it was read, for the reports
     notes: tuple[str, ...] = ()  # what could not be read (the check it affects is skipped)
+    consent_origins: tuple[str, ...] = ()  # the policy site and the receipts endpoint: the consent mechanism
 
     @property
     def categories(self) -> list[str]:
@@ -168,6 +180,7 @@ class Observations:
     banner: str  # how choices were made: "policypress" or "selectors"
     seconds: float = 0.0
     embedded: str | None = None  # the banner configuration found on the first page, if any
+    loader: str | None = None  # the policy site's script that configured the banner there (the one-tag snippet)
 
     def in_order(self) -> list[StateRecord]:
         """The states that were visited, in the order of STATES."""
@@ -182,6 +195,33 @@ class Observations:
 # --- findings ----------------------------------------------------------------------------------
 
 
+OPEN_COOKIE_DATABASE = "Open Cookie Database"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is behind a cookie, key or request, as one source (the Open Cookie Database) knows it."""
+
+    platform: str
+    company: str
+    category: str  # the source's own word: Functional, Analytics, Marketing, Security, Personalization…
+    retention: str = ""
+    privacy: str = ""  # the company's privacy page
+    description: str = ""
+    source: str = OPEN_COOKIE_DATABASE
+    match: str = ""  # how it was found: name, prefix, domain (or another source's word)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line adds to the comparison."""
+
+    first_party: frozenset[str] = frozenset()  # hosts the audited origins stand for
+    allowed: frozenset[str] = frozenset()  # origins, or hosts on any port, a page may contact before a choice
+    consent: frozenset[str] = frozenset()  # origins of the consent mechanism: the policy site, the receipts
+    known: tuple[Source, ...] = ()  # sources that name things before the Open Cookie Database (the catalog)
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: Kind
@@ -190,6 +230,7 @@ class Finding:
     state: State | None
     page: str | None
     detail: str
+    identity: Identity | None = None  # who is behind it; None: unknown
 
     @property
     def violation(self) -> bool:
@@ -207,6 +248,7 @@ class Result:
     observations: Observations
     register: Register
     findings: tuple[Finding, ...]
+    options: Options = Options()
 
     @property
     def violations(self) -> list[Finding]:

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from . import names
 from .compare import hosts_in, lifetime_text
+from .identify import database
 from .model import KINDS, STATES, STORAGE_LABELS, Finding, Observations, Result, StateRecord, StorageSeen
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -79,9 +81,16 @@ def table(result: Result, width: int | None = None) -> str:
                   f"{len(notices)} notice{'s' if len(notices) != 1 else ''}"]
     if result.findings:
         rows = [[str(index), "violation" if f.violation else "notice", f.kind, STATES[f.state] if f.state else "",
-                 shown(f.page, observations), what(f), f.detail] for index, f in enumerate(result.findings, 1)]
-        lines += [""] + grid(["#", "", "KIND", "STATE", "PAGE", "WHAT", "DETAIL"], rows, width)
+                 shown(f.page, observations), what(f), names.columns(f.identity)["platform"], f.detail]
+                for index, f in enumerate(result.findings, 1)]
+        lines += [""] + grid(["#", "", "KIND", "STATE", "PAGE", "WHAT", "PLATFORM", "DETAIL"], rows, width)
         lines += ["", "Kinds:"] + [f"  {kind}: {KINDS[kind]}" for kind in KINDS if any(f.kind == kind for f in result.findings)]
+    named = names.rows(result)
+    if named:
+        lines += ["", "Named:"] + grid(["WHAT", "PLATFORM", "COMPANY", "CATEGORY", "REGISTER", "AGREES"],
+                                       [[r["what"], r["platform"], r["company"], r["category"], r["register"], r["agrees"]]
+                                        for r in named], width)
+        lines += [f"  {names.source_line()}"]
     if observations.problems:
         lines += ["", "Not audited or stopped:"]
         lines += [f"  {shown(p.url, observations)}: {p.reason}" for p in observations.problems]
@@ -100,8 +109,13 @@ def to_json(result: Result) -> dict[str, Any]:
 
     def state(record: StateRecord) -> dict[str, Any]:
         return {"label": STATES[record.state], "note": record.note,
-                "cookies": [{**vars(c), "lifetime_days": c.lifetime_days} for c in record.cookies],
-                "storage": [vars(s) for s in record.storage], "requests": [vars(r) for r in record.requests]}
+                "cookies": [{**vars(c), "lifetime_days": c.lifetime_days, "identity": identity(c)} for c in record.cookies],
+                "storage": [{**vars(s), "identity": identity(s)} for s in record.storage],
+                "requests": [{**vars(r), "identity": identity(r)} for r in record.requests]}
+
+    def identity(seen: Any) -> dict[str, str] | None:
+        found = names.named(seen, result.register, result.options)
+        return None if found is None else vars(found)
 
     return {
         "origins": list(observations.origins),
@@ -112,8 +126,13 @@ def to_json(result: Result) -> dict[str, Any]:
         "banner": observations.banner,
         "states": {name: state(record) for name, record in observations.states.items()},
         "findings": [{"kind": f.kind, "title": f.title, "severity": "violation" if f.violation else "notice",
-                      "item": f.item, "name": f.name, "state": f.state, "page": f.page, "detail": f.detail}
+                      "item": f.item, "name": f.name, "state": f.state, "page": f.page, "detail": f.detail,
+                      "identity": None if f.identity is None else vars(f.identity),
+                      "agrees": names.finding_columns(result, f)["agrees"]}
                      for f in result.findings],
+        "named": names.rows(result),
+        "names": {"source": database().source, "consent_origins": sorted(result.options.consent),
+                  "allowed": sorted(result.options.allowed)},
         "summary": {"violations": len(result.violations), "notices": len(result.notices), "exit": result.exit_code},
         "timing": {"seconds": round(observations.seconds, 3), "pages": len(observations.pages),
                    "page_loads": observations.visits,
@@ -156,7 +175,8 @@ def context(result: Result) -> dict[str, Any]:
         "violations": len(result.violations), "notices": len(result.notices),
         "findings": [{"severity": "violation" if f.violation else "notice", "kind": f.kind, "title": f.title,
                       "state": STATES[f.state] if f.state else "", "page": shown(f.page, observations), "what": what(f),
-                      "detail": f.detail} for f in result.findings],
+                      "detail": f.detail, **names.finding_columns(result, f)} for f in result.findings],
+        "named": names.rows(result), "names_source": names.source_line(),
         "problems": [{"page": shown(p.url, observations), "reason": p.reason} for p in observations.problems],
     }
 
@@ -182,8 +202,9 @@ def markdown(result: Result) -> str:
     lines = [f"# Cookie audit of {', '.join(data['origins'])}", "",
              f"Register: {cell(result.register.source)}. {data['timing']}.", "",
              f"**{data['violations']} violations, {data['notices']} notices**", ""]
-    lines += rows(["", "Kind", "State", "Page", "What", "Detail"],
-                  [[f["severity"], f["title"], f["state"], f["page"], f["what"], f["detail"]] for f in data["findings"]])
+    lines += rows(["", "Kind", "State", "Page", "What", "Platform", "Detail"],
+                  [[f["severity"], f["title"], f["state"], f["page"], f["what"], f["platform"], f["detail"]]
+                   for f in data["findings"]])
     for state in data["states"]:
         lines += [f"## {state['label'].capitalize()}", ""] + ([state["note"], ""] if state["note"] else [])
         lines += ["### Cookies", ""] + rows(
@@ -194,6 +215,11 @@ def markdown(result: Result) -> str:
                                             [[s["kind"], s["origin"], s["key"], s["party"], s["page"]] for s in state["storage"]])
         lines += ["### Requests to other origins", ""] + rows(["URL", "Type", "Page"],
                                                               [[r["url"], r["type"], r["page"]] for r in state["requests"]])
+    if data["named"]:
+        lines += ["## Named", ""] + rows(["What", "Platform", "Company", "Category (database)", "Register", "Agrees"],
+                                         [[r["what"], r["platform"], r["company"], r["category"], r["register"],
+                                           r["agrees"]] for r in data["named"]])
+        lines += [cell(data["names_source"]), ""]
     if data["problems"]:
         lines += ["## Not audited or stopped", ""] + rows(["Page", "Why"], [[p["page"], p["reason"]] for p in data["problems"]])
     lines += ["## Pages", ""] + [f"- {page}" for page in data["pages"]] + [""]
