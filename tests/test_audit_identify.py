@@ -382,3 +382,6 @@ def test_the_policy_sites_configuration_script_is_read_back() -> None:
     assert loader.settings("(function(){})();") is None  # any other script
     assert loader.settings(LOADER.replace('"categories":[]}', '"categories":[]')) is None  # cut short
     assert loader.settings(LOADER.replace('{"cookie"', '["cookie"').replace('[]}', '[]]')) is None  # no object
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    assert loader.settings(LOADER.replace('{"cookie":"pp_consent","notice":"https://integritet.solvikkaffe.example/en/cookies/",'
+                                          '"categories":[]}', deep)) is None  # hostile: nested beyond reading

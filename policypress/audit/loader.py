@@ -28,6 +28,6 @@ def settings(text: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(found.group(1))
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
         return None
     return value if isinstance(value, dict) else None
