@@ -83,7 +83,7 @@ def escaped(text: object, keep: str = "") -> str:
 def escaped_json(value: Any) -> str:
     """JSON for a terminal: the same data, with hidden characters as \\u escapes."""
     out = []
-    for char in json.dumps(value, ensure_ascii=False, indent=2):
+    for char in json.dumps(value, ensure_ascii=False, indent=2, default=repr):
         if ord(char) > 0x7E and unicodedata.category(char) in HIDDEN:
             out.append(json.dumps(char))  # "\\u202e", or a surrogate pair beyond U+FFFF
             out[-1] = out[-1][1:-1]

@@ -128,54 +128,7 @@ class ReceiptStore(Protocol):
     def purge(self, before: str) -> int:
         """Deletes the receipts received before `before` (the oldest part of the chain)."""
 
-    def verify(self) -> Verification:
-        with self._read(snapshot=True) as conn:
-            damage = self.damage(conn)
-            if damage is not None:
-                return Verification(0, 0, "", None, damage)
-            head = conn.execute(sa.select(chain).where(chain.c.id == 1)).one()
-            ends = [_number(head.head_seq), _number(head.base_seq)]
-            if None in ends or not isinstance(head.head_hash, str) or not isinstance(head.base_hash, str):
-                return Verification(0, 0, str(head.head_hash), None,
-                                    f"the chain's head (row 1 of {chain.name}) was edited: "
-                                    f"head_seq {head.head_seq!r}, base_seq {head.base_seq!r} are not both row numbers")
-            head_seq, base_seq = ends[0] or 0, ends[1] or 0
-            expected, previous, count = base_seq + 1, str(head.base_hash), 0
-            query = sa.select(receipts).order_by(receipts.c.seq)
-            for row in conn.execution_options(yield_per=1000).execute(query).mappings():
-                count += 1
-                seq = _number(row["seq"])
-                if seq is None:
-                    return Verification(count, head_seq, str(head.head_hash), None,
-                                        f"a row's seq is {row['seq']!r}, not a row number: the table was edited")
-                problem = self._misfit(dict(row), seq, expected, previous, head_seq)
-                if problem is not None:
-                    return Verification(count, head_seq, str(head.head_hash), seq, problem)
-                expected, previous = seq + 1, str(row["hash"])
-            last = expected - 1
-            if last != head_seq or previous != head.head_hash:
-                problem = (f"rows {last + 1} to {head_seq} are missing: the newest receipts were deleted"
-                           if last < head_seq else
-                           f"the chain's head (row {head_seq}) does not match its last row ({last})")
-                return Verification(count, head_seq, str(head.head_hash), last + 1 if last < head_seq else last, problem)
-            return Verification(count, head_seq, str(head.head_hash))
-
-    @staticmethod
-    def _misfit(row: dict[str, Any], seq: int, expected: int, previous: str, head_seq: int) -> str | None:
-        if seq > head_seq:
-            return (f"row {seq} comes after the chain's head (row {head_seq}): it was added to the table by "
-                    f"other means than the service")
-        if seq < expected:
-            return f"row {seq} lies before the chain's base (row {expected - 1}): the base was changed"
-        if seq > expected:
-            missing = f"row {expected} is" if seq == expected + 1 else f"rows {expected} to {seq - 1} are"
-            return f"row {seq}: {missing} missing (deleted)"
-        if row_hash(row) != row["hash"]:
-            return f"row {seq} was edited: its content does not match its hash"
-        if row["prev_hash"] != previous:
-            return (f"row {seq} does not follow row {seq - 1}: row {seq - 1} was changed or replaced "
-                    f"(its hash is not the one row {seq} was chained to)")
-        return None
+    def verify(self) -> Verification: ...
 
     def ping(self) -> None: ...
 
@@ -191,16 +144,18 @@ def now_text(now: dt.datetime | None = None) -> str:
 
 def database_url(value: str | None) -> str:
     """A SQLAlchemy URL from --database: a URL as it is (postgresql:// with psycopg 3), anything
-    else a SQLite file; StoreError for a URL of a database policypress does not keep receipts in."""
+    else a SQLite file; StoreError for a URL that cannot be read, or of a database policypress
+    does not keep receipts in."""
     value = value or DEFAULT_DATABASE
-    if value.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + value.split("://", 1)[1]
     if "://" not in value:
         return f"sqlite:///{Path(value).resolve()}"
+    if value.startswith(("postgresql://", "postgres://")):
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
     try:
         backend = make_url(value).get_backend_name()
-    except sa.exc.ArgumentError:
-        backend = None
+    except (sa.exc.ArgumentError, ValueError) as error:
+        raise StoreError(f"--database: expected a URL such as postgresql://user:password@host:5432/database, "
+                         f"found one that cannot be read ({shown(value)}): {error}") from None
     if backend not in BACKENDS:
         raise StoreError(f"--database: expected a SQLite file, sqlite:///PATH or postgresql://user@host/db, "
                          f"found {shown(value)}; receipts are kept in {' or '.join(BACKENDS.values())} only")
@@ -211,7 +166,7 @@ def shown(url: str) -> str:
     """A URL fit for messages: without its password (only its scheme if it is not a URL at all)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return url.split("://", 1)[0] + "://…"
 
 
@@ -452,27 +407,42 @@ class SqlStore:
         return int(deleted)
 
     def verify(self) -> Verification:
-        with self._read() as conn:
+        with self._read(snapshot=True) as conn:
+            damage = self.damage(conn)
+            if damage is not None:
+                return Verification(0, 0, "", None, damage)
             head = conn.execute(sa.select(chain).where(chain.c.id == 1)).one()
-            expected, previous, count = int(head.base_seq) + 1, str(head.base_hash), 0
+            ends = [_number(head.head_seq), _number(head.base_seq)]
+            if None in ends or not isinstance(head.head_hash, str) or not isinstance(head.base_hash, str):
+                return Verification(0, 0, str(head.head_hash), None,
+                                    f"the chain's head (row 1 of {chain.name}) was edited: "
+                                    f"head_seq {head.head_seq!r}, base_seq {head.base_seq!r} are not both row numbers")
+            head_seq, base_seq = ends[0] or 0, ends[1] or 0
+            expected, previous, count = base_seq + 1, str(head.base_hash), 0
             query = sa.select(receipts).order_by(receipts.c.seq)
             for row in conn.execution_options(yield_per=1000).execute(query).mappings():
                 count += 1
-                seq = int(row["seq"])
-                problem = self._misfit(dict(row), seq, expected, previous)
+                seq = _number(row["seq"])
+                if seq is None:
+                    return Verification(count, head_seq, str(head.head_hash), None,
+                                        f"a row's seq is {row['seq']!r}, not a row number: the table was edited")
+                problem = self._misfit(dict(row), seq, expected, previous, head_seq)
                 if problem is not None:
-                    return Verification(count, int(head.head_seq), str(head.head_hash), seq, problem)
+                    return Verification(count, head_seq, str(head.head_hash), seq, problem)
                 expected, previous = seq + 1, str(row["hash"])
             last = expected - 1
-            if last != int(head.head_seq) or previous != head.head_hash:
-                problem = (f"rows {last + 1} to {head.head_seq} are missing: the newest receipts were deleted"
-                           if last < int(head.head_seq) else
-                           f"the chain's head (row {head.head_seq}) does not match its last row ({last})")
-                return Verification(count, int(head.head_seq), str(head.head_hash), last + 1, problem)
-            return Verification(count, int(head.head_seq), str(head.head_hash))
+            if last != head_seq or previous != head.head_hash:
+                problem = (f"rows {last + 1} to {head_seq} are missing: the newest receipts were deleted"
+                           if last < head_seq else
+                           f"the chain's head (row {head_seq}) does not match its last row ({last})")
+                return Verification(count, head_seq, str(head.head_hash), last + 1 if last < head_seq else last, problem)
+            return Verification(count, head_seq, str(head.head_hash))
 
     @staticmethod
-    def _misfit(row: dict[str, Any], seq: int, expected: int, previous: str) -> str | None:
+    def _misfit(row: dict[str, Any], seq: int, expected: int, previous: str, head_seq: int) -> str | None:
+        if seq > head_seq:
+            return (f"row {seq} comes after the chain's head (row {head_seq}): it was added to the table by "
+                    f"other means than the service")
         if seq < expected:
             return f"row {seq} lies before the chain's base (row {expected - 1}): the base was changed"
         if seq > expected:
