@@ -35,22 +35,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .model import OPEN_COOKIE_DATABASE as DATABASE
-from .model import CannotRun, CookieSeen, Identity, RequestSeen, StorageSeen, host_of, same_site
+from .model import CannotRun, CookieSeen, Identity, RequestSeen, Sighting, Source, StorageSeen, host_of, same_site
 
 DATA = Path(__file__).resolve().parent / "data" / "open-cookie-database.json"
 _HOST_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]")
 _IP_RE = re.compile(r"[0-9.]+|\[?[0-9a-f]*:[0-9a-f:]*\]?")
-
-
-@dataclass(frozen=True)
-class Sighting:
-    """What is to be named: a cookie (its domain as host), a storage key or a request (the host and
-    origin it was sent to)."""
-
-    item: str  # cookie, local-storage, session-storage or request
-    name: str  # the cookie's name, the key, or the URL
-    host: str = ""
-    origin: str = ""
 
 
 def sighting(seen: CookieSeen | StorageSeen | RequestSeen) -> Sighting:
@@ -60,12 +49,6 @@ def sighting(seen: CookieSeen | StorageSeen | RequestSeen) -> Sighting:
     if isinstance(seen, StorageSeen):
         return Sighting(seen.storage, seen.key, host_of(seen.origin), seen.origin)
     return Sighting("request", seen.url, host_of(seen.origin), seen.origin)
-
-
-class Source(Protocol):
-    """Anything that can name a sighting (the service catalog implements this too)."""
-
-    def lookup(self, seen: Sighting) -> Identity | None: ...
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,8 @@ comparison the second, and every report reads both."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 from urllib.parse import urlsplit
-
-if TYPE_CHECKING:
-    from .identify import Source
 
 State = Literal["none", "reject", "accept", "withdrawn"]
 Party = Literal["first", "third"]
@@ -261,3 +258,20 @@ class Result:
     @property
     def exit_code(self) -> int:
         return 1 if self.violations else 0
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What is to be named: a cookie (its domain as host), a storage key or a request (the host and
+    origin it was sent to)."""
+
+    item: str  # cookie, local-storage, session-storage or request
+    name: str  # the cookie's name, the key, or the URL
+    host: str = ""
+    origin: str = ""
+
+
+class Source(Protocol):
+    """Anything that can name a sighting (the service catalog implements this too)."""
+
+    def lookup(self, seen: Sighting) -> Identity | None: ...
