@@ -26,12 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURES, ROOT, TODAY, Server, copy_example, epoch, run_cli
 from policypress.audit import agreement, compare, crawl, declared, loader, names, origins, report
 from policypress.audit.model import (CookieSeen, Declared, Identity, Observations, Options, Register, RequestSeen, Result,
                                      StateRecord)
+from policypress.catalog.identify import CatalogSource
+from policypress.catalog.load import catalog
 from test_banner_elsewhere import PolicyHost
 
 AUDIT_SITE = FIXTURES / "audit-site"
@@ -385,3 +388,33 @@ def test_the_policy_sites_configuration_script_is_read_back() -> None:
     deep = '{"a":' * 100_000 + "1" + "}" * 100_000
     assert loader.settings(LOADER.replace('{"cookie":"pp_consent","notice":"https://integritet.solvikkaffe.example/en/cookies/",'
                                           '"categories":[]}', deep)) is None  # hostile: nested beyond reading
+
+
+@pytest.mark.browser
+def test_suggest_proposes_add_for_what_a_catalog_service_sets(named_site: Server) -> None:
+    """`_fbp` is declared as necessary, so it is a finding; the catalog knows it as Meta Pixel's, so
+    --suggest proposes `policypress add meta-pixel` instead of a hand-written entry."""
+    result = run_cli(["audit", named_site.url + "/", "--config", str(NAMED / "consent.json"), "--max-pages", "1",
+                      "--wait", "0", "--suggest"], ROOT)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    adds = [line.split("#")[1].split() for line in lines if line.startswith("#   policypress add ")]
+    assert adds == [["policypress", "add", "meta-pixel"]]
+    assert next(line for line in lines if "policypress add meta-pixel" in line).endswith("# _fbp")
+    suggested = yaml.safe_load(result.stdout)
+    assert suggested == {"cookies": []}
+
+
+def test_suggest_fills_unknown_entries_with_what_the_database_knows() -> None:
+    """A cookie no catalog service covers gets the database's platform, company, category and
+    retention beside its entry; one the catalog covers is left to `policypress add`."""
+    observations = observed(none=StateRecord("none"), accept=StateRecord("accept", [cookie("wp-settings-1"), cookie("_ga")]))
+    reg = register(("shop_session", "necessary"))
+    options = Options(known=(CatalogSource(catalog().values()),))
+    result = Result(observations, reg, tuple(compare.compare(observations, reg, options)), options)
+    text = report.suggest(result)
+    assert "#   policypress add google-analytics" in text and "# _ga" in text
+    entries = yaml.safe_load(text)["cookies"]
+    assert [entry["name"] for entry in entries] == ["wp-settings-1"]
+    block = text[text.index('  - name: "wp-settings-1"'):]
+    assert "# Open Cookie Database: WordPress (WordPress), Functional, kept 1 Year" in block, block

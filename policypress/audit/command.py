@@ -19,6 +19,8 @@ from typing import Any, TextIO
 
 from .compare import compare
 from .declared import from_config_source, from_embedded, from_site
+from ..catalog.identify import CatalogSource
+from ..catalog.load import catalog
 from .model import CannotRun, Options, Register, Result
 from .origins import allow_value, consent_origins
 
@@ -230,7 +232,9 @@ def audit(args: argparse.Namespace, bar: Bar) -> int:
         where = (f"{observations.loader}, loaded by {observations.pages[0]}" if observations.loader
                  else observations.pages[0])
         register = from_embedded(observations.embedded, f"the banner configuration of {where}")
-    options = Options(frozenset(args.first_party), frozenset(args.allow), consent_origins(register, observations))
+    # The service catalog names what its services set before the Open Cookie Database does.
+    options = Options(frozenset(args.first_party), frozenset(args.allow), consent_origins(register, observations),
+                      (CatalogSource(catalog().values()),))
     result = Result(observations, register, tuple(compare(observations, register, options)), options)
 
     # Every file is made before any is written, then each moved into place.

@@ -6,7 +6,7 @@ What counts as what:
   ones is necessary when it goes to the consent mechanism (the policy site, the receipts
   endpoint), when its host is the declared provider of a necessary cookie, or when `--allow`
   allows it (`origins`).
-- A cookie or key declared as necessary that the Open Cookie Database knows as marketing or
+- A cookie or key declared as necessary that the service catalog or the Open Cookie Database knows as marketing or
   analytics is *miscategorised* (`agreement`): it would be set without consent.
 - A cookie's *provider* is checked when the register names a host in it ("solvikkaffe.example",
   "Reelhouse (reelhouse.example)"): a first-party cookie must be declared with a first-party

@@ -28,7 +28,7 @@ KINDS: dict[Kind, str] = {
     "undeclared": "a cookie that is not declared at all",
     "lifetime": "a cookie whose lifetime exceeds its declared duration",
     "provider": "a cookie set by a provider other than the one declared",
-    "miscategorised": "a cookie or key declared as necessary that the Open Cookie Database knows as marketing or analytics",
+    "miscategorised": "a cookie or key declared as necessary that the service catalog or the Open Cookie Database knows as marketing or analytics",
     "never-seen": "a declared cookie never seen",
 }
 NOTICES: frozenset[Kind] = frozenset({"never-seen"})

@@ -57,4 +57,4 @@ def source_line() -> str:
     """Where the names come from, for the reports' footnote."""
     source = database().source
     return (f"Names from the Open Cookie Database ({source['url']}, commit {source['commit'][:12]} of {source['date']}, "
-            f"{source['licence']}), and policypress for its own consent banner.")
+            f"{source['licence']}), policypress's service catalog, and policypress for its own consent banner.")

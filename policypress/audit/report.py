@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..catalog.identify import service_of
 from . import names
 from .compare import hosts_in, lifetime_text
 from .identify import database
@@ -256,11 +257,17 @@ def suggest(result: Result) -> str:
         text = f"    {key}: {value}"
         return f"{text.ljust(40)}# {comment}" if comment else text
 
-    lines = [SUGGEST_MARK + f" on {dt.date.today().isoformat()} for {', '.join(observations.origins)}.",
-             "# Cookies and storage keys the site sets that its cookie policy does not list, as entries for the",
-             "# policy's front matter (under cookies:). Choose each one's purpose (processing: the id of a",
-             "# processing entry), check provider and duration, and describe it.", "cookies:"]
-    undeclared = [f for f in result.findings if f.kind == "undeclared"]
+    lines = [SUGGEST_MARK + f" on {dt.date.today().isoformat()} for {', '.join(observations.origins)}."]
+    services = catalog_services(result.findings)
+    if services:
+        lines += ["# Services of policypress's catalog behind what the audit saw. Each command writes the service's",
+                  "# recipient, transfers, purpose and cookies into the register in every language:"]
+        lines += [f"#   policypress add {service.ljust(24)} # {', '.join(seen)}" for service, seen in services.items()]
+    lines += ["# Cookies and storage keys the site sets that its cookie policy does not list and no catalog",
+              "# service covers, as entries for the policy's front matter (under cookies:). Choose each one's",
+              "# purpose (processing: the id of a processing entry), check provider and duration, and describe it.",
+              "cookies:"]
+    undeclared = [f for f in result.findings if f.kind == "undeclared" and service_of(f.identity) is None]
     for finding in undeclared:
         if finding.item == "cookie":
             cookie = cookies[finding.name]
@@ -273,8 +280,26 @@ def suggest(result: Result) -> str:
             fields = [entry("storage", finding.item), entry("provider", json.dumps(ours or host if item.party == "first" else host)),
                       entry("duration", "todo", "how long you keep it: the browser keeps it until it is removed")]
         where = f"first seen on {shown(finding.page, observations)}, {STATES[finding.state] if finding.state else ''}"
+        known = finding.identity
+        if known is not None:  # what the Open Cookie Database says, for the editor to weigh
+            fields.append(f"    # {known.source}: {known.platform} ({known.company}), {known.category}"
+                          + (f", kept {known.retention}" if known.retention else ""))
         lines += [f"  - name: {json.dumps(finding.name)}", entry("processing", "todo", "the id of the purpose it serves"),
                   *fields, entry("description", json.dumps(f"TODO: what it does ({where})"))]
     if not undeclared:
-        lines[-1] = "cookies: []  # every cookie and key the audit saw is declared"
+        lines[-1] = ("cookies: []  # every other cookie and key the audit saw is declared" if services
+                     else "cookies: []  # every cookie and key the audit saw is declared")
     return "\n".join(lines) + "\n"
+
+
+def catalog_services(findings: Sequence[Finding]) -> dict[str, list[str]]:
+    """The catalog services behind findings, in order of first sight, with what of each was seen."""
+    services: dict[str, list[str]] = {}
+    for finding in findings:
+        service = service_of(finding.identity)
+        if service is not None:
+            seen = services.setdefault(service, [])
+            name = urlsplit(finding.name).hostname or finding.name if finding.item == "request" else finding.name
+            if name not in seen:
+                seen.append(name)
+    return services
