@@ -437,3 +437,20 @@ def test_two_services_on_one_postgresql_database_keep_one_chain(pg_database: str
     finally:
         opened.close()
 
+
+
+def test_a_connection_the_database_closed_costs_no_receipt(pg_database: str) -> None:
+    """The append's own connection, kept open between batches, closed by the server (a restart,
+    an idle timeout, an administrator): the next batch is written on a fresh one."""
+    opened = open_store(pg_database, create=True)
+    try:
+        fill(opened, 2, batch=1)
+        with opened.engine.connect() as conn:
+            closed = conn.execute(sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        assert closed >= 1
+        fill(opened, 2, start=2, batch=1)
+        result = opened.verify()
+        assert (result.ok, result.rows) == (True, 4)
+    finally:
+        opened.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -160,13 +159,15 @@ def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 # Control characters (which no label needs, and which logs and CSV readers misread) and lone
-# surrogates (which no database can store as UTF-8) are refused wherever they appear.
+# surrogates (Unicode's category Cs, which no database can store as UTF-8) are refused wherever
+# they appear. One expression for both: asking each character its category cost three quarters
+# of a receipt's validation.
 _BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _text_only(data: _Body) -> None:
     for value in _strings(data.model_dump()):
-        if _BAD.search(value) or any(unicodedata.category(c) == "Cs" for c in value):
+        if _BAD.search(value):
             raise Refused(422, "expected text without control characters, found some")
 
 

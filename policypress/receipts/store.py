@@ -20,6 +20,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterator, Sequence
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,9 +221,11 @@ class SqlStore:
         self.url = url
         self.sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = self._engine(url)
-        # The head as this process last wrote it: where the next PostgreSQL batch appends.
+        # The head as this process last wrote it, where the next PostgreSQL batch appends, and the
+        # connection it appends on, kept open (no pool checkout and no liveness ping per batch).
         self._last: tuple[int, str] | None = None
-        self._last_lock = threading.Lock()
+        self._appender: Connection | None = None
+        self._appending = threading.Lock()
 
     def _engine(self, url: str) -> Engine:
         if not self.sqlite:
@@ -340,40 +343,54 @@ class SqlStore:
         return outcomes
 
     def _remember(self, head: tuple[int, str] | None) -> None:
-        with self._last_lock:
+        with self._appending:
             self._last = head
 
     def _append(self, items: Sequence[tuple[Receipt, str | None]]) -> list[Outcome] | None:
         """The batch appended after the head this process wrote last, in one statement; None when
-        it has to be written the long way: no head known yet, another server wrote since, or a
-        receipt that may be stored already (the same choice twice in the batch, or in the table)."""
-        with self._last_lock:
-            last = self._last
-        keys = {(receipt.consent_id, receipt.given_at) for receipt, _ in items}
-        if last is None or len(keys) < len(items):
+        it has to be written the long way: no head known yet, another server wrote since, a
+        receipt that may be stored already (the same choice twice in the batch, or in the table),
+        or a connection the database closed."""
+        if len({(receipt.consent_id, receipt.given_at) for receipt, _ in items}) < len(items):
             return None
-        seq, previous = last
-        rows: list[dict[str, Any]] = []
-        received = now_text()
-        for receipt, client_ip in items:
-            seq += 1
-            row: dict[str, Any] = {"seq": seq, **receipt.content(), "received_at": received,
-                                   "client_ip": client_ip, "prev_hash": previous}
-            row["hash"] = previous = row_hash(row)
-            rows.append(row)
-        values = {"seq": seq, "hash": previous, "old_seq": last[0], "old_hash": last[1], "rows": json.dumps(rows)}
-        # Whatever happens next, the head this process knows is in doubt until the statement says.
-        self._remember(None)
-        try:
-            with self.engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT")
-                inserted = conn.exec_driver_sql(APPEND, values).rowcount
-        except sa.exc.IntegrityError:
-            return None
-        if inserted != len(rows):
-            return None
-        self._remember((seq, previous))
+        with self._appending:
+            if self._last is None:
+                return None
+            old_seq, old_hash = seq, previous = self._last
+            rows: list[dict[str, Any]] = []
+            received = now_text()
+            for receipt, client_ip in items:
+                seq += 1
+                row: dict[str, Any] = {"seq": seq, **receipt.content(), "received_at": received,
+                                       "client_ip": client_ip, "prev_hash": previous}
+                row["hash"] = previous = row_hash(row)
+                rows.append(row)
+            values = {"seq": seq, "hash": previous, "old_seq": old_seq, "old_hash": old_hash, "rows": json.dumps(rows)}
+            # Whatever happens next, the head this process knows is in doubt until the statement says.
+            self._last = None
+            try:
+                if self._appender is None:
+                    self._appender = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                inserted = self._appender.exec_driver_sql(APPEND, values).rowcount
+                self._appender.commit()  # the statement committed itself; this ends SQLAlchemy's bookkeeping
+            except sa.exc.IntegrityError:
+                self._appender.rollback()
+                return None
+            except sa.exc.DBAPIError as error:
+                self._drop_appender()
+                if error.connection_invalidated:
+                    return None
+                raise
+            if inserted != len(rows):
+                return None
+            self._last = (seq, previous)
         return [Outcome("stored", row["seq"]) for row in rows]
+
+    def _drop_appender(self) -> None:
+        if self._appender is not None:
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                self._appender.close()
+            self._appender = None
 
     def for_consent(self, consent_id: str) -> list[Stored]:
         with self._read() as conn:
@@ -460,6 +477,8 @@ class SqlStore:
             conn.execute(sa.text("SELECT 1"))
 
     def close(self) -> None:
+        with self._appending:
+            self._drop_appender()
         self.engine.dispose()
 
 
