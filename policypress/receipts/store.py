@@ -90,6 +90,15 @@ def row_hash(row: dict[str, Any]) -> str:
         return "(a value that is not text)"
 
 
+def linked(seq: int, previous: str, receipt: Receipt, client_ip: str | None, received: str) -> dict[str, Any]:
+    """Row `seq` of the chain: the receipt, what the service adds, the link to the row before it
+    (`previous`, its hash), and its own hash."""
+    row: dict[str, Any] = {"seq": seq, **receipt.content(), "received_at": received, "client_ip": client_ip,
+                           "prev_hash": previous}
+    row["hash"] = row_hash(row)
+    return row
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What became of one receipt handed to `add`: stored now, stored before (the same receipt
@@ -330,9 +339,8 @@ class SqlStore:
                     outcomes.append(Outcome("duplicate" if same else "conflict", int(old["seq"])))
                     continue
                 seq += 1
-                row: dict[str, Any] = {"seq": seq, **receipt.content(), "received_at": received,
-                                       "client_ip": client_ip, "prev_hash": previous}
-                row["hash"] = previous = row_hash(row)
+                row = linked(seq, previous, receipt, client_ip, received)
+                previous = row["hash"]
                 rows.append(row)
                 known[(receipt.consent_id, receipt.given_at)] = row
                 outcomes.append(Outcome("stored", seq))
@@ -361,10 +369,8 @@ class SqlStore:
             received = now_text()
             for receipt, client_ip in items:
                 seq += 1
-                row: dict[str, Any] = {"seq": seq, **receipt.content(), "received_at": received,
-                                       "client_ip": client_ip, "prev_hash": previous}
-                row["hash"] = previous = row_hash(row)
-                rows.append(row)
+                rows.append(linked(seq, previous, receipt, client_ip, received))
+                previous = rows[-1]["hash"]
             values = {"seq": seq, "hash": previous, "old_seq": old_seq, "old_hash": old_hash, "rows": json.dumps(rows)}
             # Whatever happens next, the head this process knows is in doubt until the statement says.
             self._last = None
