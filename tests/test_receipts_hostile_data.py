@@ -401,7 +401,7 @@ def test_outside_a_work_tree_or_on_postgresql_nothing_is_asked(tmp_path: Path, m
     gitcheck.check_not_committable(str(tmp_path / "repo" / "receipts.sqlite3"))
     warning = capsys.readouterr().err
     assert warning.startswith(f"policypress: WARNING: the receipts database {tmp_path / 'repo' / 'receipts.sqlite3'} "
-                              f"lies in the git repository {tmp_path / 'repo'}, and without git")
+                              f"lies in the git repository {tmp_path / 'repo'}, and git could not be asked")
 
 
 # --- several services on one PostgreSQL database ---------------------------------------------------------------

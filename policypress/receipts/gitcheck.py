@@ -6,7 +6,8 @@ to a public repository as often as not.
 Git is asked, not imitated: `git rev-parse --show-toplevel` says whether a folder is in a work
 tree, `git check-ignore` whether its rules (every .gitignore, .git/info/exclude, the global
 excludes file) ignore a path, and a file git already tracks is never ignored. Without git on the
-machine nothing can be asked: a warning names the repository found, and the service starts.
+machine (or when it does not answer) nothing can be asked: a warning names the repository found,
+and the service starts.
 """
 
 from __future__ import annotations
@@ -31,15 +32,15 @@ def check_not_committable(database: str | None) -> None:
         return
     path = Path(url.database).resolve()
     folder = _existing(path.parent)
+    files = [path.with_name(path.name + suffix) for suffix in SUFFIXES]
     try:
         top = _git(folder, "rev-parse", "--show-toplevel")
-    except FileNotFoundError:
+        if top.returncode != 0:
+            return  # not in a work tree (or one git will not read: then git will not commit it either)
+        exposed = [file for file in files if _git(folder, "check-ignore", "-q", "--", str(file)).returncode == 1]
+    except (OSError, subprocess.TimeoutExpired):
         _warn_without_git(path, folder)
         return
-    if top.returncode != 0:
-        return  # not in a work tree (or one git will not read: then git will not commit it either)
-    files = [path.with_name(path.name + suffix) for suffix in SUFFIXES]
-    exposed = [file for file in files if _git(folder, "check-ignore", "-q", "--", str(file)).returncode == 1]
     if exposed:
         root = Path(top.stdout.strip())
         names = ", ".join(file.name for file in exposed)
@@ -66,5 +67,5 @@ def _warn_without_git(path: Path, folder: Path) -> None:
     repository = next((parent for parent in (folder, *folder.parents) if (parent / ".git").exists()), None)
     if repository is not None:
         print(f"policypress: WARNING: the receipts database {path} lies in the git repository {repository}, and "
-              f"without git on this machine policypress cannot tell whether it is ignored; make sure it is, or "
+              f"git could not be asked (not installed, or no answer) whether it is ignored; make sure it is, or "
               f"keep the database outside the repository (--database)", file=sys.stderr, flush=True)
