@@ -120,8 +120,13 @@ def test_add_writes_facts_once_and_labels_in_each_language(tmp_path: Path) -> No
     assert all("summary: still a placeholder" in line for line in check.stderr.splitlines()[1:]), check.stderr
     fill_summaries(root)
     assert run_cli(["check"], root).returncode == 0
+    for policy in ("privacy", "cookies"):
+        release = run_cli(["release", policy], root)
+        assert release.returncode == 0, release.stderr
     build = FixtureSite(root).build()
     assert build.returncode == 0, build.output
+    english = BeautifulSoup((root / "site/en/privacy/4.0/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Provides Google Analytics and processes the statistics on our behalf." in english.get_text(" ")
 
 
 def test_add_twice_changes_nothing(tmp_path: Path) -> None:
@@ -145,10 +150,16 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path: Path) -> None:
                      "docs/cookies/index.en.md"]
     added = [line[1:] for line in result.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert '  - id: google-analytics' in added and '-version: "3.1"' in result.stdout.splitlines()
-    # Only added lines, and the version and summary: nothing the editor wrote is rewritten.
-    removed = [line for line in result.stdout.splitlines() if line.startswith("-") and not line.startswith("---")]
-    assert sorted(line.split(":")[0] for line in removed) == sorted(["-version", "-effective", "-summary"] * 2
-                                                                    + ["-version", "-summary"] * 2)
+    # Only added lines, the version and summary, and lists the service joined (one line longer each):
+    # nothing the editor wrote is rewritten.
+    lines = result.stdout.splitlines()
+    removed = [line[1:] for line in lines if line.startswith("-") and not line.startswith("---")]
+    replaced = [line for line in removed if line.split(":")[0] not in ("version", "effective", "summary")]
+    assert sorted(line.split(":")[0] for line in removed if line not in replaced) == sorted(
+        ["version", "effective", "summary"] * 2 + ["version", "summary"] * 2)
+    assert replaced == ["    data: [identifiers, browsing]", "    recipients: [analytics]"]
+    for line in replaced:
+        assert "+" + line[:-1] + ", " in "\n".join(lines), line
 
 
 def test_an_attached_purpose_must_exist(tmp_path: Path) -> None:
@@ -197,11 +208,10 @@ def test_every_service_goes_into_a_new_site_in_four_languages_that_builds_strict
     languages = ["sv", "en", "fi", "de"]
     assert scaffold(root, *COMPANY, "--languages", ",".join(languages)).returncode == 0
     fill(root)
-    for service in SERVICES:
-        result = run_cli(["add", service], root)
-        assert result.returncode == 0, (service, result.stderr)
-    for service in SERVICES:
-        assert "nothing to change" in run_cli(["add", service], root).stdout, service
+    result = run_cli(["add", *SERVICES], root)
+    assert result.returncode == 0, result.stderr
+    again = run_cli(["add", *SERVICES], root)
+    assert again.returncode == 0 and "are already in the register; nothing to change" in again.stdout, again.stderr
     fill_summaries(root)
     check = run_cli(["check"], root)
     assert check.returncode == 0, check.stderr
@@ -229,3 +239,32 @@ def test_entries_are_written_in_our_own_words() -> None:
         for field in ("recipient", "processing"):
             descriptions = [getattr(service.texts[language], field).description for language in LANGUAGES]
             assert len(set(descriptions)) == len(LANGUAGES), (service.id, field, descriptions)
+
+
+def test_cookies_of_a_purpose_without_a_table_are_a_problem(tmp_path: Path) -> None:
+    """A page with a cookie table per purpose would silently leave out a purpose that has none."""
+    root = example(tmp_path)
+    page = root / "docs/cookies/index.en.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("<!-- register: cookies video -->\n", ""), encoding="utf-8")
+    result = run_cli(["check"], root)
+    assert result.returncode == 1
+    last = max(n for n, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+               if line.startswith("<!-- register: cookies "))
+    assert result.stderr.splitlines()[1:] == [
+        f"  docs/cookies/index.en.md:{last}: expected a table for every purpose that has cookies, found none for "
+        f"'video' (rh_visitor); add <!-- register: cookies video --> under a heading of its own"]
+
+
+def test_add_gives_a_new_cookie_purpose_its_table_in_every_language(tmp_path: Path) -> None:
+    root = tmp_path / "policies"
+    assert scaffold(root, *COMPANY, "--languages", "sv,en,fi,de").returncode == 0
+    result = run_cli(["add", "youtube"], root)
+    assert result.returncode == 0, result.stderr
+    purpose = next(c["processing"] for c in front_matter(root / "docs/cookies/index.sv.md")["cookies"]
+                   if c["name"] in {cookie.name for cookie in catalog()["youtube"].cookies})
+    for language in ("sv", "en", "fi", "de"):
+        body = (root / f"docs/cookies/index.{language}.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        heading = f"### {catalog()['youtube'].texts[language].processing.name}"
+        assert f"{heading}\n\n{catalog()['youtube'].texts[language].processing.description}\n\n" \
+               f"<!-- register: cookies {purpose} -->" in body, language

@@ -9,12 +9,13 @@ a summary left as a TODO for the editor. Adding a service twice changes nothing 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core.model import Policy
+from ..core.register import PLACEHOLDER_RE
 from ..core.schema import Retention
 from ..core.types import Version
 from .frontdoc import FrontDoc, append, entry, find, flow, flow_map
@@ -47,48 +48,70 @@ class Target:
 
 @dataclass
 class Plan:
-    """The edited files (only those that change) and what was done, for the command to say."""
+    """The files opened for editing (by path, each once), what was done, for the command to say,
+    and the policies whose next version was started."""
 
-    docs: list[FrontDoc] = field(default_factory=list)
+    docs: dict[Path, FrontDoc] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
-    started: list[str] = field(default_factory=list)  # policies whose next version was started
+    started: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> list[FrontDoc]:
-        return [doc for doc in self.docs if doc.changed]
+        return [doc for doc in self.docs.values() if doc.changed]
+
+    def open(self, path: Path) -> FrontDoc:
+        if path not in self.docs:
+            self.docs[path] = FrontDoc.open(path)
+        return self.docs[path]
 
 
-def plan_add(target: Target, service: Service, purpose: str | None = None) -> Plan:
-    """The edits that bring `service` into the site's policies, or AddError with every reason
-    the register has no place for it."""
-    refusals = []
+def refusals(target: Target, service: Service, purpose: str | None) -> list[str]:
+    """Every reason the register has no place for `service`."""
+    found = []
     if target.privacy is None or target.privacy not in target.policies:
-        refusals.append(f"the site has no privacy policy (privacy_policy: {target.privacy!r} names none of "
-                        f"{', '.join(target.policies) or 'no policies'}); add the service's recipient by hand")
+        found.append(f"the site has no privacy policy (privacy_policy: {target.privacy!r} names none of "
+                     f"{', '.join(target.policies) or 'no policies'}); add the service's recipient by hand")
     if service.cookies and target.cookies is None:
-        refusals.append(f"{service.id} sets cookies ({', '.join(c.name for c in service.cookies)}), but no policy of the "
-                        f"site lists cookies and the policypress plugin's consent.policy names none; make a cookie "
-                        f"policy first (policypress new writes one)")
+        found.append(f"{service.id} sets cookies ({', '.join(c.name for c in service.cookies)}), but no policy of the "
+                     f"site lists cookies and the policypress plugin's consent.policy names none; make a cookie "
+                     f"policy first (policypress new writes one)")
     if purpose is not None and target.privacy in target.policies:
         ids = [p.id for p in target.policies[target.privacy].living.register.processing]
         if purpose not in ids:
-            refusals.append(f"--purpose {purpose}: expected the id of a processing entry of the privacy policy "
-                            f"({', '.join(ids) or 'it has none'}), found {purpose!r}")
-    if refusals:
-        raise AddError(*refusals)
+            found.append(f"--purpose {purpose}: expected the id of a processing entry of the privacy policy "
+                         f"({', '.join(ids) or 'it has none'}), found {purpose!r}")
+    return found
+
+
+def plan_add(target: Target, services: Sequence[Service], purpose: str | None = None) -> Plan:
+    """The edits that bring `services` into the site's policies, one after the other, or
+    AddError with every reason the register has no place for one of them."""
+    refused = list(dict.fromkeys(reason for service in services for reason in refusals(target, service, purpose)))
+    if refused:
+        raise AddError(*refused)
     plan = Plan()
-    policies = [target.privacy] + ([target.cookies] if service.cookies and target.cookies != target.privacy else [])
-    for policy_id in policies:
-        assert policy_id is not None
-        _add_to_policy(plan, target, target.policies[policy_id], service,
-                       purpose=purpose if policy_id == target.privacy else None,
-                       cookies=policy_id == target.cookies)
+    added: dict[str, list[Service]] = {}  # policy id -> the services that changed it
+    for service in services:
+        policies = [target.privacy] + ([target.cookies] if service.cookies and target.cookies != target.privacy else [])
+        for policy_id in policies:
+            assert policy_id is not None
+            if _add_to_policy(plan, target, target.policies[policy_id], service,
+                              purpose=purpose if policy_id == target.privacy else None,
+                              cookies=policy_id == target.cookies):
+                added.setdefault(policy_id, []).append(service)
+    for policy_id, changed_by in added.items():
+        policy = target.policies[policy_id]
+        if policy.draft is None and policy.latest is not None:
+            _start_next_version({language: plan.open(policy.paths[language]) for language in target.languages},
+                                target, policy, changed_by)
+            plan.started.append(policy_id)
     return plan
 
 
 def _add_to_policy(plan: Plan, target: Target, policy: Policy, service: Service, *, purpose: str | None,
-                   cookies: bool) -> None:
-    docs = {language: FrontDoc.open(policy.paths[language]) for language in target.languages}
+                   cookies: bool) -> bool:
+    """Add one service to one policy's files; whether anything changed."""
+    docs = {language: plan.open(policy.paths[language]) for language in target.languages}
     default = docs[target.default]
     texts = {language: _texts(service, language) for language in target.languages}
     what = _Writer(default, {l: d for l, d in docs.items() if l != target.default}, texts, service)
@@ -99,11 +122,8 @@ def _add_to_policy(plan: Plan, target: Target, policy: Policy, service: Service,
     what.processing(purpose_id)
     if cookies:
         what.cookies(purpose_id, target.domain)
-    if any(doc.changed for doc in docs.values()) and policy.draft is None and policy.latest is not None:
-        _start_next_version(docs, target, policy, service)
-        plan.started.append(policy.id)
-    plan.docs += docs.values()
     plan.done += [f"{policy.id}: {line}" for line in what.done]
+    return bool(what.done)
 
 
 def _texts(service: Service, language: str) -> ServiceTexts | None:
@@ -134,15 +154,15 @@ def _new_purpose_id(default: FrontDoc, service: Service) -> str:
     return f"{service.processing.id}-{service.id}"
 
 
-def _start_next_version(docs: dict[str, FrontDoc], target: Target, policy: Policy, service: Service) -> None:
+def _start_next_version(docs: dict[str, FrontDoc], target: Target, policy: Policy, services: list[Service]) -> None:
     """The living text was the released version: begin the next one, as an editor would."""
     latest = policy.latest
     assert latest is not None
     version = Version(latest.version.major + 1, 0)
     for language, doc in docs.items():
         doc.meta["version"] = _quoted(str(version))
-        doc.meta["summary"] = (f"TODO: say in this language what changed in {version}: "
-                               f"{service.name} ({service.company}) was added as a recipient")
+        names = ", ".join(f"{service.name} ({service.company})" for service in services)
+        doc.meta["summary"] = f"TODO: say in this language what changed in {version}: added {names}"
     docs[target.default].meta["effective"] = max(target.today + NOTICE, latest.effective + dt.timedelta(days=1))
 
 
@@ -249,6 +269,9 @@ class _Writer:
                 self.done.append(f"processing {purpose_id}: {key} += {', '.join(missing)}")
 
     def cookies(self, purpose_id: str, domain: str) -> None:
+        for doc in (self.default, *self.others.values()):
+            if show_table(doc, purpose_id):
+                self.done.append(f"a table of the {purpose_id} cookies in {doc.path.name}")
         for cookie in self.service.cookies:
             self._add("cookies", ("name", cookie.name), {
                 "name": cookie.name, "processing": purpose_id,
@@ -258,6 +281,20 @@ class _Writer:
                 lambda language, name=cookie.name: {
                     "description": self.label(language, lambda t: t.cookies[name], "what the cookie is for")},
                 f"cookie {cookie.name} ({purpose_id})")
+
+
+def show_table(doc: FrontDoc, purpose_id: str) -> bool:
+    """A page that has a cookie table per purpose gets one for `purpose_id`, under a heading with
+    the purpose's name and description, after the last table; whether it was added."""
+    tables = [match for match in PLACEHOLDER_RE.finditer(doc.tail) if match["kind"] == "cookies"]
+    if not tables or any(match["arg"] in (None, purpose_id) for match in tables):
+        return False
+    purpose = find(doc.meta.get("processing") or [], "id", purpose_id) or {}
+    section = (f"\n\n### {purpose.get('name', purpose_id)}\n\n" + (f"{purpose['description']}\n\n" if purpose.get("description") else "")
+               + f"<!-- register: cookies {purpose_id} -->")
+    end = tables[-1].end()
+    doc.tail = doc.tail[:end] + section + doc.tail[end:]
+    return True
 
 
 def write(plan: Plan) -> list[Path]:

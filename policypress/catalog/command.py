@@ -21,7 +21,8 @@ def register(commands: Any, site: argparse.ArgumentParser) -> None:
     services = commands.add_parser("services", help="list or search the catalog of common services")
     services.add_argument("query", nargs="*", help="words to search for in id, name, company, category and hosts")
     add = commands.add_parser("add", parents=[site], help="write a catalog service into the site's policies")
-    add.add_argument("service", metavar="SERVICE-ID", help="the service's id, as `policypress services` lists it")
+    add.add_argument("services", nargs="+", metavar="SERVICE-ID",
+                     help="the service's id, as `policypress services` lists it (several: each in turn)")
     add.add_argument("--purpose", metavar="ID", help="attach it to this processing entry of the privacy policy "
                                                      "(default: the entry with the same DPV purpose, or a new one)")
     add.add_argument("--dry-run", action="store_true", help="print the changes as a diff and write nothing")
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "services":
             return list_services(" ".join(args.query))
-        return add(args.config_file, args.service, args.purpose, args.dry_run)
+        return add(args.config_file, args.services, args.purpose, args.dry_run)
     except PolicyError as error:  # pragma: no cover - a broken shipped catalog
         print(f"policypress: the catalog has problems\n{format_problems(error.problems)}", file=sys.stderr)
         return 2
@@ -74,21 +75,24 @@ def target_of(config_file: Path) -> Target:
                   cookies if cookies in policies else None, domain or "TODO: your website's domain", build_date())
 
 
-def add(config_file: Path, service_id: str, purpose: str | None, dry_run: bool) -> int:
+def add(config_file: Path, service_ids: list[str], purpose: str | None, dry_run: bool) -> int:
     services = catalog()
-    if service_id not in services:
-        close = difflib.get_close_matches(service_id, services, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `policypress services` lists them"
-        raise UsageError(f"{service_id!r} is not in the catalog{hint}")
-    service = services[service_id]
+    unknown = [service_id for service_id in dict.fromkeys(service_ids) if service_id not in services]
+    if unknown:
+        raise UsageError(*(f"{service_id!r} is not in the catalog" + (
+            f"; did you mean {', '.join(close)}?" if (close := difflib.get_close_matches(service_id, services, n=3))
+            else "; `policypress services` lists them") for service_id in unknown))
+    chosen = [services[service_id] for service_id in dict.fromkeys(service_ids)]
     target = target_of(config_file)
     try:
-        plan = plan_add(target, service, purpose)
+        plan = plan_add(target, chosen, purpose)
     except AddError as error:
-        raise UsageError(f"cannot add {service_id}: the register has no place for it", *error.lines) from None
+        raise UsageError(f"cannot add {', '.join(s.id for s in chosen)}: the register has no place for it",
+                         *error.lines) from None
     root = config_file.resolve().parent
     if not plan.changed:
-        print(f"policypress: {service_id} is already in the register; nothing to change")
+        print(f"policypress: {', '.join(s.id for s in chosen)} {'is' if len(chosen) == 1 else 'are'} already in the "
+              f"register; nothing to change")
         return 0
     if dry_run:
         try:
@@ -101,7 +105,7 @@ def add(config_file: Path, service_id: str, purpose: str | None, dry_run: bool) 
             sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
         return 0
     written = write(plan)
-    print(f"policypress: added {service.name} ({service.company}): {'; '.join(plan.done)}")
+    print(f"policypress: added {', '.join(f'{s.name} ({s.company})' for s in chosen)}: {'; '.join(plan.done)}")
     print(f"policypress: wrote {', '.join(display_path(path, root) for path in written)}")
     for policy_id in plan.started:
         print(f"note: {policy_id} was released as it stood, so its next version was started; write its summary "

@@ -76,7 +76,24 @@ def check_placeholders(body: str, register: Register, source: str, first_line: i
             hint = f"; did you mean {guess!r}?" if guess else ""
             problems.append(Problem(source, line, "", f"expected the id of a processing entry ({', '.join(purposes)}), "
                                                       f"found {placeholder.arg!r}{hint}"))
-    return problems
+    return problems + unshown_cookies(body, register, source, first_line)
+
+
+def unshown_cookies(body: str, register: Register, source: str, first_line: int) -> list[Problem]:
+    """Cookies a page would never show: it has a table per purpose, and none for theirs."""
+    tables = [p for p in placeholders(body) if p.kind == "cookies"]
+    if not tables or any(table.arg is None for table in tables):
+        return []
+    shown = {table.arg for table in tables}
+    missing: dict[str, list[str]] = {}
+    for cookie in register.cookies:
+        if cookie.processing not in shown:
+            missing.setdefault(cookie.processing, []).append(cookie.name)
+    line = first_line + tables[-1].line - 1
+    return [Problem(source, line, "", f"expected a table for every purpose that has cookies, found none for "
+                                      f"{purpose!r} ({', '.join(names)}); add <!-- register: cookies {purpose} --> "
+                                      f"under a heading of its own")
+            for purpose, names in missing.items()]
 
 
 def replace_placeholders(html: str, render: Callable[[str, str | None], str]) -> str:
