@@ -13,8 +13,10 @@ import functools
 import http.client
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,29 +115,46 @@ def store(database: str) -> Iterator[SqlStore]:
 
 
 class ReceiptServer:
-    """`policypress receipts serve` in a subprocess, on a free port."""
+    """`policypress receipts serve` in a subprocess, on a port the server binds itself (0: the
+    system gives a free one, and the server prints it), so no other process can take it between a
+    pick and a bind. What the server prints goes to a file (`output()`), not a pipe that could fill."""
 
-    def __init__(self, database: str, site: Path, *extra: str, port: int | None = None) -> None:
-        self.port = port or pgcluster.free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(self, database: str, site: Path, *extra: str, port: int = 0) -> None:
+        handle, name = tempfile.mkstemp(prefix="receipts-serve-", suffix=".log")
+        self.log = Path(name)
+        self.printed = ""
         command = [sys.executable, "-m", "policypress.cli", "receipts", "serve", "--database", database,
-                   "--site", str(site), "--port", str(self.port), *extra]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                   "--site", str(site), "--port", str(port), *extra]
+        self.process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, text=True,
                                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        os.close(handle)
         deadline = time.time() + 60
+        while not (listening := re.search(r" at http://(\[[^\]]+\]|[^:/\s]+):(\d+)/", self.output())):
+            if self.process.poll() is not None or time.time() > deadline:
+                self.stop()
+                raise RuntimeError(f"the receipts server did not start: {self.output()}")
+            time.sleep(0.05)
+        self.host, self.port = listening[1].strip("[]"), int(listening[2])
+        self.url = f"http://{listening[1]}:{self.port}"
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the receipts server stopped: {self.process.stdout.read() if self.process.stdout else ''}")
+                self.stop()
+                raise RuntimeError(f"the receipts server stopped: {self.output()}")
             try:
                 if self.request("GET", "/health")[0] == 200:
                     return
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("the receipts server did not start")
+
+    def output(self) -> str:
+        """Everything the server printed so far (standard output and error)."""
+        return self.log.read_text(errors="replace") if self.log.exists() else self.printed
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             response = conn.getresponse()
@@ -154,8 +173,9 @@ class ReceiptServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+        if self.log.exists():
+            self.printed = self.output()
+            self.log.unlink()
 
 
 

@@ -19,7 +19,6 @@ from playwright.sync_api import Browser, expect
 
 from conftest import ROOT, Server, copy_example
 from consent_site import banner, consent_cookie
-from policypress.receipts import pgcluster
 from policypress.receipts.store import open_store
 from receipts_support import ReceiptServer, database, postgres_cluster, receipt  # noqa: F401 - fixtures
 
@@ -93,20 +92,20 @@ def test_killed_mid_load_every_acknowledged_receipt_is_stored_and_none_half(data
 @pytest.fixture(scope="module")
 def banner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, ReceiptServer, str]]:
     """The example site, built with its banner pointed at a receipts server on another port, and
-    that server, taking receipts from the site's origin."""
-    port = pgcluster.free_port()
+    that server, taking receipts from the site's origin. Both servers bind their own ports first
+    (no port is picked and bound later); the site is built once the receipts server's is known."""
     example = copy_example(tmp_path_factory.mktemp("receipts-site"))
-    config = MKDOCS.read_text()
-    endpoint = f"http://127.0.0.1:{port}/receipts"
-    config = config.replace("      privacy_policy: privacy\n",
-                            f"      privacy_policy: privacy\n      consent:\n        endpoint: {endpoint}\n")
-    (example.root / "mkdocs.yml").write_text(config)
-    build = example.build()
-    assert build.returncode == 0, build.output
     path = str(tmp_path_factory.mktemp("receipts-db") / "receipts.sqlite3")
-    with Server(build.site) as site:
-        server = ReceiptServer(path, example.root / "mkdocs.yml", "--origin", site.url, port=port)
+    with Server(example.root / "site") as site:
+        # The service reads the revisions and the endpoint's path (/receipts, the default) now.
+        server = ReceiptServer(path, example.root / "mkdocs.yml", "--origin", site.url)
         try:
+            config = MKDOCS.read_text().replace(
+                "      privacy_policy: privacy\n",
+                f"      privacy_policy: privacy\n      consent:\n        endpoint: {server.url}/receipts\n")
+            (example.root / "mkdocs.yml").write_text(config)
+            build = example.build()
+            assert build.returncode == 0, build.output
             yield site, server, path
         finally:
             server.stop()

@@ -5,6 +5,10 @@ A receipt is acknowledged (201, or 200 for one already stored) only after the tr
 holds it has committed. Receipts that arrive while a transaction is being written wait for the
 next one together: one writer, one commit for many receipts (group commit), so the chain's lock is
 taken once per batch and a slow disk costs one flush per batch, not per receipt.
+
+No answer waits for the database longer than `Options.db_timeout`: a receipt not committed by
+then is answered 503 (it may still be stored; sending it again is safe, a duplicate is stored
+once), and /health is 503 when a write of its own does not commit in that time.
 """
 
 from __future__ import annotations
@@ -19,17 +23,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
+from sqlalchemy import exc as sa_exc
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .availability import check_writable
 from .ratelimit import RateLimiter
 from .schema import Receipt, Refused, parse
 from .site import SiteFacts
-from .store import Outcome, ReceiptStore
+from .store import Outcome, ReceiptStore, summary
 
 log = logging.getLogger("policypress.receipts")
 
@@ -43,6 +49,8 @@ class Options:
     burst: int = 30
     max_bytes: int = 8192  # a receipt of the example site is about 1.2 KB
     max_batch: int = 128
+    db_timeout: float = 5.0  # seconds an answer waits for the database
+    max_waiting: int = 1024  # receipts queued for the writer; more are answered 503 at once
 
 
 def truncated(address: str | None, mode: ClientIp) -> str | None:
@@ -60,14 +68,18 @@ def truncated(address: str | None, mode: ClientIp) -> str | None:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
+class Busy(Exception):
+    """More receipts wait for the database than the service holds: the database is too slow or gone."""
+
+
 class Writer:
     """The one writer: takes receipts as they come, stores each batch in one transaction (in a
     thread, so the event loop keeps accepting), and answers each receipt after the commit."""
 
-    def __init__(self, store: ReceiptStore, max_batch: int) -> None:
+    def __init__(self, store: ReceiptStore, max_batch: int, max_waiting: int) -> None:
         self.store = store
         self.max_batch = max_batch
-        self.queue: asyncio.Queue[tuple[tuple[Receipt, str | None], asyncio.Future[Outcome]]] = asyncio.Queue()
+        self.queue: asyncio.Queue[tuple[tuple[Receipt, str | None], asyncio.Future[Outcome]]] = asyncio.Queue(max_waiting)
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="receipts-writer")
         self.task: asyncio.Task[None] | None = None
 
@@ -85,10 +97,15 @@ class Writer:
                 future.set_exception(RuntimeError("the service is stopping"))
         self.thread.shutdown(wait=True)
 
-    async def submit(self, item: tuple[Receipt, str | None]) -> Outcome:
+    async def submit(self, item: tuple[Receipt, str | None], timeout: float) -> Outcome:
+        """The receipt's outcome once committed; TimeoutError after `timeout` seconds (the receipt
+        is then dropped if it has not reached the database yet), Busy when too many wait."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        await self.queue.put((item, future))
-        return await future
+        try:
+            self.queue.put_nowait((item, future))
+        except asyncio.QueueFull:
+            raise Busy from None
+        return await asyncio.wait_for(future, timeout)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -96,28 +113,73 @@ class Writer:
             batch = [await self.queue.get()]
             while len(batch) < self.max_batch and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            await self._write(loop, batch)
+            # Receipts whose sender was answered 503 in the meantime are not written.
+            batch = [entry for entry in batch if not entry[1].done()]
+            if batch:
+                await self._write(loop, batch)
 
     async def _write(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[tuple[Receipt, str | None], asyncio.Future[Outcome]]]) -> None:
         try:
             outcomes = await loop.run_in_executor(self.thread, self.store.add, [item for item, _ in batch])
         except Exception as error:  # noqa: BLE001 - every waiting request gets an answer
-            if len(batch) > 1:
+            if len(batch) > 1 and refused_receipt(error):
                 # One receipt the database refuses must not cost the others theirs: one by one.
                 for one in batch:
                     await self._write(loop, [one])
                 return
-            log.warning("receipt not stored: %s", error)
-            if not batch[0][1].done():
-                batch[0][1].set_exception(error)
+            log.warning("%s not stored: %s", "a receipt was" if len(batch) == 1 else f"{len(batch)} receipts were",
+                        summary(error))
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
             return
         for (_, future), outcome in zip(batch, outcomes):
             if not future.done():
                 future.set_result(outcome)
 
 
+def refused_receipt(error: Exception) -> bool:
+    """Whether the database refused what a receipt holds, rather than failed to write at all
+    (down, frozen, read-only, full): only then is a batch worth retrying receipt by receipt."""
+    return isinstance(error, (sa_exc.DataError, sa_exc.IntegrityError))
+
+
+class Health:
+    """/health's question, asked of the database at most once at a time: a check still running
+    (a frozen database) is shared by every request that comes meanwhile, not repeated."""
+
+    def __init__(self, store: ReceiptStore, timeout: float) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="receipts-health")
+        self.running: asyncio.Future[None] | None = None
+        self.ok = True  # the last answer, so that only a change is logged
+
+    async def writable(self) -> bool:
+        if self.running is None or self.running.done():
+            self.running = asyncio.get_running_loop().run_in_executor(self.thread, check_writable, self.store)
+            # Its outcome is read even when every request waiting for it gave up first.
+            self.running.add_done_callback(lambda done: done.cancelled() or done.exception())
+        try:
+            await asyncio.wait_for(asyncio.shield(self.running), self.timeout)
+        except Exception as error:  # noqa: BLE001 - down, frozen, read-only: unavailable
+            if self.ok:
+                log.warning("the database takes no writes: %s", f"no answer within {self.timeout:g} s"
+                            if isinstance(error, asyncio.TimeoutError) else summary(error))
+            self.ok = False
+            return False
+        if not self.ok:
+            log.warning("the database takes writes again")
+        self.ok = True
+        return True
+
+    def stop(self) -> None:
+        self.thread.shutdown(wait=False)
+
+
 def create_app(facts: SiteFacts, store: ReceiptStore, options: Options = Options()) -> Starlette:
-    writer = Writer(store, options.max_batch)
+    writer = Writer(store, options.max_batch, options.max_waiting)
+    health_check = Health(store, options.db_timeout)
     limiter = RateLimiter(options.per_minute, options.burst)
     origins = set(facts.origins)
 
@@ -139,9 +201,12 @@ def create_app(facts: SiteFacts, store: ReceiptStore, options: Options = Options
             receipt = parse(body, facts, dt.datetime.now(dt.timezone.utc))
         except Refused as refused:
             return refuse(refused.status, refused.message)
+        except ClientDisconnect:
+            # The client left mid-body: nobody to answer (the server logs it, one line).
+            return Response(status_code=400)
         try:
-            outcome = await writer.submit((receipt, truncated(address, options.client_ip)))
-        except Exception:  # noqa: BLE001 - the database is down or refused it: not stored, say so
+            outcome = await writer.submit((receipt, truncated(address, options.client_ip)), options.db_timeout)
+        except Exception:  # noqa: BLE001 - the database is down, frozen or refused it: not stored, say so
             return refuse(503, "the receipt could not be stored; send it again later")
         if outcome.status == "conflict":
             return refuse(409, f"consent {receipt.consent_id} already has another receipt for {receipt.given_at}")
@@ -149,9 +214,7 @@ def create_app(facts: SiteFacts, store: ReceiptStore, options: Options = Options
                             status_code=201 if outcome.status == "stored" else 200)
 
     async def health(request: Request) -> Response:
-        try:
-            await asyncio.get_running_loop().run_in_executor(None, store.ping)
-        except Exception:  # noqa: BLE001
+        if not await health_check.writable():
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
@@ -161,6 +224,7 @@ def create_app(facts: SiteFacts, store: ReceiptStore, options: Options = Options
         try:
             yield
         finally:
+            health_check.stop()
             await writer.stop()
 
     # sendBeacon sends credentials and, with a JSON body, asks first (a preflight): the answer

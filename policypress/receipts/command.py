@@ -35,7 +35,8 @@ def register(commands: Any) -> None:
 
     serve = sub.add_parser("serve", parents=[database, site], help="receive the banner's receipts (ASGI, uvicorn)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    serve.add_argument("--port", type=port_number, default=DEFAULT_PORT,
+                       help=f"port (default: {DEFAULT_PORT}; 0: any free port, printed when listening)")
     serve.add_argument("--origin", action="append", default=[], metavar="URL",
                        help="another origin whose pages may send receipts (CORS); site_url's origin always may")
     serve.add_argument("--path", default=None, help="where receipts are taken (default: the path of consent.endpoint)")
@@ -44,9 +45,13 @@ def register(commands: Any) -> None:
     serve.add_argument("--rate", type=float, default=60, metavar="N",
                        help="receipts a minute per client address after the burst (default: 60; 0: no limit)")
     serve.add_argument("--burst", type=int, default=30, help="receipts a client may send at once (default: 30)")
-    serve.add_argument("--max-bytes", type=int, default=8192, help="largest receipt accepted (default: 8192)")
+    serve.add_argument("--max-bytes", type=count, default=8192, help="largest receipt accepted (default: 8192)")
     serve.add_argument("--forwarded-allow-ips", default="127.0.0.1",
                        help="proxies whose X-Forwarded-For is trusted for the client's address (default: 127.0.0.1)")
+    serve.add_argument("--read-timeout", type=seconds, default=10.0, metavar="SECONDS",
+                       help="time a request has to arrive whole, however slowly it comes (default: 10)")
+    serve.add_argument("--db-timeout", type=seconds, default=5.0, metavar="SECONDS",
+                       help="longest wait for the database before answering 503 (default: 5)")
 
     sub.add_parser("verify", parents=[database], help="check the hash chain; name the first broken row")
 
@@ -66,6 +71,31 @@ def register(commands: Any) -> None:
     purge = sub.add_parser("purge", parents=[database], help="delete receipts received before a period")
     purge.add_argument("--older-than", required=True, metavar="DURATION",
                        help="an ISO 8601 duration, such as P13M (13 months)")
+
+
+def port_number(value: str) -> int:
+    """--port: 0 to 65535."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535 (0: any free port), found {value!r}")
+    return int(value)
+
+
+def count(value: str) -> int:
+    """A whole number above 0."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, found {value!r}")
+    return int(value)
+
+
+def seconds(value: str) -> float:
+    """A number of seconds above 0."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0 < number < 86400:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0 and below a day, such as 10 or 0.5, found {value!r}")
+    return number
 
 
 def moment(value: str) -> str | None:
@@ -177,11 +207,11 @@ def _offline(args: argparse.Namespace, database: str | None) -> int:
 
 
 def serve(args: argparse.Namespace, database: str | None) -> int:
-    import uvicorn
-
     from .app import Options, create_app
+    from .availability import limit_statements, with_connect_timeout
+    from .server import Limits, ServeError, listen, run, url_of
     from .site import load_facts
-    from .store import open_store, shown
+    from .store import database_url, open_store, shown
 
     facts = load_facts(args.site, args.origin)
     if args.path:
@@ -193,16 +223,24 @@ def serve(args: argparse.Namespace, database: str | None) -> int:
     from .gitcheck import check_not_committable
 
     check_not_committable(database)  # visitors' records never inside a repository that would commit them
-    store = open_store(database, create=True)
+    url = with_connect_timeout(database_url(database), args.db_timeout)  # a URL it cannot use: refused first
+    try:
+        sock = listen(args.host, args.port)
+    except ServeError as error:
+        return _fail(str(error))
+    try:
+        store = open_store(url, create=True)
+    except BaseException:
+        sock.close()
+        raise
+    limit_statements(store, args.db_timeout)
     app = create_app(facts, store, Options(client_ip=args.client_ip, per_minute=args.rate, burst=args.burst,
-                                           max_bytes=args.max_bytes))
-    print(f"policypress: receipts for {', '.join(sorted(facts.revisions))} at http://{args.host}:{args.port}{facts.path} "
+                                           max_bytes=args.max_bytes, db_timeout=args.db_timeout))
+    # The address really listened on (with --port 0, the port the system gave), once it listens.
+    print(f"policypress: receipts for {', '.join(sorted(facts.revisions))} at {url_of(sock)}{facts.path} "
           f"from {', '.join(facts.origins) or 'the same origin only'}; database {shown(store.url)}", flush=True)
     try:
-        # No access log: it would hold every visitor's full address, which the service never keeps.
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True,
-                    forwarded_allow_ips=args.forwarded_allow_ips, access_log=False, server_header=False,
-                    log_level="warning")
+        run(app, sock, limits=Limits(read_timeout=args.read_timeout), forwarded_allow_ips=args.forwarded_allow_ips)
     finally:
         store.close()
     return 0

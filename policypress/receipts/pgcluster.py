@@ -30,6 +30,9 @@ def bindir() -> Path:
     return found[-1].parent
 
 
+PORT_ATTEMPTS = 5
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -46,7 +49,7 @@ def cluster(settings: Sequence[str] = ()) -> Iterator[str]:
     owner = pwd.getpwnam(user) if user else None
     if owner is not None:
         os.chown(root, owner.pw_uid, owner.pw_gid)
-    data, port = root / "data", free_port()
+    data, log = root / "data", root / "log"
 
     def run(*command: str) -> None:
         subprocess.run(command, check=True, user=user, capture_output=True, cwd=root)
@@ -54,9 +57,20 @@ def cluster(settings: Sequence[str] = ()) -> Iterator[str]:
     try:
         run(str(programs / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
             "--locale=C", "--no-sync")
-        options = " ".join([f"-p {port}", f"-k {root}", "-c listen_addresses=127.0.0.1",
-                            *(f"-c {setting}" for setting in settings)])
-        run(str(programs / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "-t", "60", "start")
+        # PostgreSQL cannot be given port 0: a free port is picked, and when another process takes
+        # it before the server binds it, the next one is tried.
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            port = free_port()
+            options = " ".join([f"-p {port}", f"-k {root}", "-c listen_addresses=127.0.0.1",
+                                *(f"-c {setting}" for setting in settings)])
+            try:
+                run(str(programs / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start")
+                break
+            except subprocess.CalledProcessError:
+                said = log.read_text(errors="replace") if log.exists() else ""
+                if attempt == PORT_ATTEMPTS or "Address already in use" not in said:
+                    raise
+                log.unlink()
         try:
             yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
         finally:
