@@ -146,10 +146,11 @@ def _matching_purpose(default: FrontDoc, service: Service) -> str | None:
 
 
 def _new_purpose_id(default: FrontDoc, service: Service) -> str:
-    """The catalog's id for the purpose, or, when the register uses it for another purpose,
-    the id followed by the service's."""
+    """The catalog's id for a new purpose, or, when the register has that id already (for another
+    purpose, or on another legal basis: `_matching_purpose` found no match), the id followed by the
+    service's."""
     existing = find(default.meta.get("processing") or [], "id", service.processing.id)
-    if existing is None or set(existing.get("purpose") or []) & set(service.processing.purpose):
+    if existing is None:
         return service.processing.id
     return f"{service.processing.id}-{service.id}"
 

@@ -20,6 +20,8 @@ from .model import CATEGORIES
 def register(commands: Any, site: argparse.ArgumentParser) -> None:
     services = commands.add_parser("services", help="list or search the catalog of common services")
     services.add_argument("query", nargs="*", help="words to search for in id, name, company, category and hosts")
+    services.add_argument("--unchecked", action="store_true",
+                          help="only entries with a source not yet read against the provider's page")
     add = commands.add_parser("add", parents=[site], help="write a catalog service into the site's policies")
     add.add_argument("services", nargs="+", metavar="SERVICE-ID",
                      help="the service's id, as `policypress services` lists it (several: each in turn)")
@@ -31,18 +33,19 @@ def register(commands: Any, site: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "services":
-            return list_services(" ".join(args.query))
+            return list_services(" ".join(args.query), unchecked=args.unchecked)
         return add(args.config_file, args.services, args.purpose, args.dry_run)
     except PolicyError as error:  # pragma: no cover - a broken shipped catalog
         print(f"policypress: the catalog has problems\n{format_problems(error.problems)}", file=sys.stderr)
         return 2
 
 
-def list_services(query: str) -> int:
-    found = search(query)
+def list_services(query: str, *, unchecked: bool = False) -> int:
+    found = [service for service in search(query)
+             if not unchecked or any(source.checked is None for source in service.sources)]
     if not found:
-        print(f"policypress: no service matches {query!r}; `policypress services` lists all {len(catalog())}",
-              file=sys.stderr)
+        what = "has a source not yet checked" if unchecked and not query else f"matches {query!r}"
+        print(f"policypress: no service {what}; `policypress services` lists all {len(catalog())}", file=sys.stderr)
         return 1
     rows = [("ID", "NAME", "COMPANY", "CATEGORY", "COUNTRIES")] + [
         (s.id, s.name, s.company, CATEGORIES[s.category], ", ".join(s.countries)) for s in found]

@@ -55,7 +55,9 @@ class ServiceSource(Strict):
 
     url: Text = Field(description="the provider's page, https://…")
     facts: list[Fact] = Field(min_length=1, description="which facts of the entry the page states")
-    checked: DateField = Field(description="the day the page was read, YYYY-MM-DD")
+    # Left out when the fact was written from what is commonly known and the page itself has not
+    # been read yet: `policypress services --unchecked` lists those entries.
+    checked: DateField | None = Field(default=None, description="the day the page was read, YYYY-MM-DD")
 
     @model_validator(mode="after")
     def _https(self) -> ServiceSource:

@@ -154,6 +154,7 @@ CONTROLLER_SOURCE = "dpv:DataControllerDataSource"
 RECIPIENT_KINDS: dict[str, Labels] = {
     "dpv:DataProcessor": Labels("Processor"),
     "dpv:DataController": Labels("Independent controller"),
+    "dpv:JointDataControllers": Labels("Joint controller"),
     "dpv:GovernmentalOrganisation": Labels("Public authority"),
 }
 
