@@ -156,7 +156,7 @@ def test_a_100_megabyte_header_is_never_held_in_memory(hostile: ReceiptServer) -
 def test_a_client_that_dribbles_its_headers_is_cut_off_after_the_read_timeout(hostile: ReceiptServer) -> None:
     answer, seconds = dribble(hostile, b"POST /receipts HTTP/1.1\r\nHost: x\r\n", b"X-Slow: 1\r\n")
     assert status_of(answer) == 408, answer
-    assert 0.9 < seconds < 3
+    assert 0.9 < seconds < 4
 
 
 def test_a_client_that_dribbles_its_body_is_cut_off_after_the_read_timeout(hostile: ReceiptServer) -> None:
@@ -164,14 +164,14 @@ def test_a_client_that_dribbles_its_body_is_cut_off_after_the_read_timeout(hosti
     answer, seconds = dribble(hostile, head, b" ")
     assert status_of(answer) == 408, answer
     assert json.loads(answer.split(b"\r\n\r\n", 1)[1]) == {"error": "the request did not arrive whole within 1 s"}
-    assert 0.9 < seconds < 3
+    assert 0.9 < seconds < 4
 
 
 def test_a_connection_that_sends_nothing_is_closed_after_the_read_timeout(hostile: ReceiptServer) -> None:
     with socket.create_connection((hostile.host, hostile.port), timeout=8) as conn:
         start = time.monotonic()
         assert conn.recv(1024) == b""
-        assert time.monotonic() - start < 3
+        assert time.monotonic() - start < 4
 
 
 def test_a_client_that_leaves_mid_body_is_one_line_in_the_log(hostile: ReceiptServer) -> None:
@@ -450,7 +450,7 @@ def test_postgresql_frozen_or_stopped_is_503_within_the_timeout_and_then_recover
         with outage(pg_database):
             for call in (post(server, "c" * 32), lambda: server.request("GET", "/health"), post(server, "d" * 32)):
                 status, seconds = timed(call)
-                assert status == 503 and seconds < 4, (status, seconds)
+                assert status == 503 and seconds < 5, (status, seconds)
         assert back_within(server, 20)
         assert post(server, "e" * 32)()[0] == 201
         # A receipt answered 503 may have been stored after all: sent again, it is stored once.
