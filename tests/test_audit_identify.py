@@ -33,6 +33,7 @@ from conftest import FIXTURES, ROOT, TODAY, Server, copy_example, epoch, run_cli
 from policypress.audit import agreement, compare, crawl, declared, loader, names, origins, report
 from policypress.audit.model import (CookieSeen, Declared, Identity, Observations, Options, Register, RequestSeen, Result,
                                      StateRecord)
+from policypress.audit.identify import Sighting, identify
 from policypress.catalog.identify import CatalogSource
 from policypress.catalog.load import catalog
 from test_banner_elsewhere import PolicyHost
@@ -93,19 +94,25 @@ def named_audit(named_site: Server, tmp_path_factory: pytest.TempPathFactory) ->
 def test_every_cookie_and_key_is_named_and_compared_with_the_register(named_audit: dict[str, Any]) -> None:
     rows = [(r["what"], r["platform"], r["company"], r["category"], r["register"], r["agrees"])
             for r in named_audit["json"]["named"]]
+    # The service catalog names what its services set; the Open Cookie Database the rest.
     assert rows == [
         ("cookie shop_session", "unknown", "", "", "necessary", "unknown"),
-        ("cookie _fbp", "Facebook", "Facebook", "Marketing", "necessary", "no"),
+        ("cookie _fbp", "Meta Pixel", "Meta Platforms Ireland Limited", "Marketing", "necessary", "no"),
         ("cookie pp_consent", "policypress consent banner", "this company", "Functional", "necessary", "yes"),
-        ("cookie _ga", "Google Analytics", "Google", "Analytics", "statistics", "yes"),
-        ("cookie _ga_FIX2", "Google Analytics", "Google", "Analytics", "statistics", "yes"),
-        # A wildcard entry of the database; Hotjar's key is Functional there: the register is stricter.
-        ("localStorage key _hjSessionUser_4711", "Hotjar", "Hotjar", "Functional", "statistics", "stricter"),
+        ("cookie _ga", "Google Analytics 4", "Google Ireland Limited", "Analytics", "statistics", "yes"),
+        ("cookie _ga_FIX2", "Google Analytics 4", "Google Ireland Limited", "Analytics", "statistics", "yes"),
+        ("localStorage key _hjSessionUser_4711", "Hotjar", "Hotjar Ltd", "Analytics", "statistics", "yes"),
     ]
-    # Each observation carries the whole identity, as the database gives it.
+    # Each observation carries the whole identity, as its source gives it.
     accepted = {c["name"]: c["identity"] for c in named_audit["json"]["states"]["accept"]["cookies"]}
-    assert accepted["_ga_FIX2"]["match"] == "prefix" and accepted["_ga"]["match"] == "name"
-    assert accepted["_ga"]["retention"] == "2 years" and accepted["_ga"]["privacy"].startswith("https://")
+    assert accepted["_ga_FIX2"]["match"] == "prefix; policypress add google-analytics"
+    assert accepted["_ga"]["match"] == "name; policypress add google-analytics"
+    assert accepted["_ga"]["source"] == "policypress catalog" and accepted["_ga"]["retention"] == "P2Y"
+    # Without the catalog, the database names the same cookies by its own words.
+    seen = Sighting("cookie", "_ga_FIX2", "127.0.0.1")
+    assert (identify(seen).platform, identify(seen).match, identify(seen).retention) == ("Google Analytics", "prefix", "2 years")
+    hotjar = identify(Sighting("local-storage", "_hjSessionUser_4711", "127.0.0.1"))
+    assert (hotjar.platform, hotjar.category) == ("Hotjar", "Functional")  # the catalog is stricter: Analytics
     assert named_audit["json"]["names"]["source"]["licence"] == "Apache-2.0"
 
 
@@ -114,9 +121,9 @@ def test_necessary_in_the_register_but_marketing_in_the_database_is_a_violation(
     assert named_audit["code"] == 1, named_audit["table"]
     assert findings(named_audit, named_audit["server"]) == [("miscategorised", "cookie", "_fbp", "none", "/")]
     finding = named_audit["json"]["findings"][0]
-    assert finding["detail"] == ("declared under 'necessary', which needs no consent; the Open Cookie Database lists it "
-                                 "as Marketing (Facebook, Facebook)")
-    assert (finding["identity"]["platform"], finding["agrees"], finding["severity"]) == ("Facebook", "no", "violation")
+    assert finding["detail"] == ("declared under 'necessary', which needs no consent; the policypress catalog lists it "
+                                 "as Marketing (Meta Pixel, Meta Platforms Ireland Limited)")
+    assert (finding["identity"]["platform"], finding["agrees"], finding["severity"]) == ("Meta Pixel", "no", "violation")
 
 
 @pytest.mark.browser
@@ -125,7 +132,8 @@ def test_the_table_and_the_html_report_show_the_new_columns(named_audit: dict[st
     assert "PLATFORM" in table.splitlines()[table.splitlines().index("1 violation, 0 notices") + 2]
     named = table.split("\nNamed:\n", 1)[1].splitlines()
     assert named[0].split() == ["WHAT", "PLATFORM", "COMPANY", "CATEGORY", "REGISTER", "AGREES"]
-    assert named[2].split() == ["cookie", "_fbp", "Facebook", "Facebook", "Marketing", "necessary", "no"]
+    assert named[2].split() == ["cookie", "_fbp", "Meta", "Pixel", "Meta", "Platforms", "Ireland", "Limited", "Marketing",
+                                "necessary", "no"]
     assert "Names from the Open Cookie Database" in table and "Apache-2.0" in table
     page = BeautifulSoup(named_audit["report"].read_text(encoding="utf-8"), "html.parser")
     heading = next(h for h in page.find_all("h2") if h.get_text() == "Named")
@@ -133,7 +141,7 @@ def test_the_table_and_the_html_report_show_the_new_columns(named_audit: dict[st
     assert [th.get_text() for th in table_element.find_all("th")] == [
         "What", "Platform", "Company", "Category (database)", "Register", "Agrees"]
     assert [td.get_text() for td in table_element.find_all("tr")[2].find_all("td")] == [
-        "cookie _fbp", "Facebook", "Facebook", "Marketing", "necessary", "no"]
+        "cookie _fbp", "Meta Pixel", "Meta Platforms Ireland Limited", "Marketing", "necessary", "no"]
     assert [th.get_text() for th in page.find("table").find_all("th")][5] == "Platform"
 
 
