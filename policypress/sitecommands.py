@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .core.load import load_site
 from .core.problems import PolicyError, display_path, format_problems
 from .core.release import ReleaseError, exclusive, plan_release, recover, write_release
+from .core.seal import plan_seal, write_seal
 from .core.timeline import build_date
 from .siteconfig import UsageError, folder_option, read_config, site_settings, validated
 
@@ -57,10 +58,10 @@ def release(config_file: Path, policy_id: str, published: dt.date | None) -> int
     root = config_file.resolve().parent
     try:
         with exclusive(docs_dir, root):
-            recovered = recover(docs_dir, root)
+            recovered = recover(docs_dir, root, languages, default)
             for finished in recovered:
                 print(f"policypress: {finished.message}")
-            if any(finished.completed and finished.journal.policy == policy_id for finished in recovered):
+            if any(finished.completed and finished.policy == policy_id for finished in recovered):
                 return 0
             result = load_site(docs_dir, languages, default, root=root, info=info, config_source=config_file.name)
             plan = plan_release(result, policy_id, published or build_date(), root)
@@ -77,6 +78,24 @@ def release(config_file: Path, policy_id: str, published: dt.date | None) -> int
           f"in effect from {revision.effective}): {written}")
     for notice in plan.notices:
         print(f"note: {notice}")
+    return 0
+
+
+def seal(config_file: Path) -> int:
+    """Write the manifest of each folder whose revisions were released before manifests existed."""
+    docs_dir, languages, default, _ = site_settings(config_file)
+    root = config_file.resolve().parent
+    try:
+        with exclusive(docs_dir, root):
+            result = load_site(docs_dir, languages, default, root=root, config_source=config_file.name, manifests=False)
+            written = write_seal(plan_seal(result, root), root)
+    except (PolicyError, ReleaseError) as error:  # problems in the sources, or a release running
+        print(f"policypress: no manifest was written.\n{error}", file=sys.stderr)
+        return 1
+    for line in written:
+        print(f"policypress: wrote {line}; commit it with the revisions")
+    if not written:
+        print("policypress: every folder with released revisions has its manifest; nothing to write")
     return 0
 
 
@@ -143,6 +162,8 @@ def register(commands: Any, site: argparse.ArgumentParser) -> None:
     release_parser.add_argument("policy", help="the policy's id, e.g. privacy")
     release_parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                                 help="the publication date (default: SOURCE_DATE_EPOCH or today)")
+    commands.add_parser("seal", parents=[site], help="once: record the revisions released before manifests existed "
+                                                    "in a manifest per folder")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -150,4 +171,6 @@ def run(args: argparse.Namespace) -> int:
         return check(args.config_file)
     if args.command == "release":
         return release(args.config_file, args.policy, args.date)
+    if args.command == "seal":
+        return seal(args.config_file)
     return build(args.config_file, args.site_dir)

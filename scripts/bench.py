@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from policypress.core.archive import archive_path, seal  # noqa: E402
+from policypress.core.load import load_site  # noqa: E402
+from policypress.core.seal import plan_seal, write_seal  # noqa: E402
 
 WORDS = ("data personal processing purpose consent contract retention recipient transfer safeguard customer "
          "order delivery payment account newsletter security analytics cookie storage period legal basis right "
@@ -168,6 +170,8 @@ def corpus(folder: Path, policies: int, revisions: int) -> None:
                 version = f"{revision // 3 + 1}.{revision % 3}"
                 archive_path(living, version, language).write_text(seal(text, published))
                 living.write_text(text)
+    # Each folder's manifest of its released revisions, as `policypress seal` writes it.
+    write_seal(plan_seal(load_site(docs, ["sv", "en"], "sv", root=folder, manifests=False), folder), folder)
 
 
 def build(folder: Path, with_policypress: bool) -> float:

@@ -30,6 +30,7 @@ from policypress.cli import main
 from policypress.core.archive import recorded_hash
 from policypress.core.frontmatter import FRONT_MATTER_RE, parse_yaml
 from policypress.core.load import LoadResult, load_site
+from policypress.core.manifest import MANIFEST_NAME
 from policypress.core.model import Authority, DataProtectionOfficer, Organisation, Revision, Site, SiteInfo
 from policypress.core.timeline import Timeline
 from policypress.plugins.config import PolicyConfig, site_info
@@ -95,10 +96,13 @@ class FixtureSite:
         self.write(relative, f"---\n{dumped}---\n{text[match.end():]}")
 
     def unrelease(self) -> None:
-        """Remove the released revisions, leaving the living texts as an unreleased draft."""
+        """Remove the released revisions and the manifests that list them, leaving the living texts
+        as an unreleased draft."""
         for path in self.docs.rglob("*.md"):
             if recorded_hash(path.read_text(encoding="utf-8")) is not None:
                 path.unlink()
+        for path in self.docs.rglob(MANIFEST_NAME):
+            path.unlink()
 
     def load(self, info: SiteInfo | None = None) -> LoadResult:
         return load_site(self.docs, ["sv", "en"], "sv", root=self.root, info=info)

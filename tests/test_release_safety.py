@@ -9,6 +9,8 @@ Tables, each row a case with what happened before the fix and what must happen n
   rename, another release running): one clear line, exit status 1, no file left behind.
 - KILLS ends a release process in the middle, as a crash or `kill -9` would: `check` says what
   happened, and the next release completes or rolls it back and says which.
+- PLANTED (issue 22, section 2) puts a journal no release wrote in a policy folder, as a pull
+  request could: `check` and `release` name it, and nothing is deleted.
 
 Concurrent releases and the example site are the tests after the tables.
 """
@@ -18,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -30,14 +34,15 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, ROOT, FixtureSite, copy_site
-from policypress.core import archive
+from conftest import FIXTURES, ROOT, FixtureSite, copy_example, copy_site
+from policypress.core import archive, journal
+from policypress.core.manifest import MANIFEST_NAME
 from policypress.core.load import load_site
 from policypress.core.release import exclusive
 from test_revisions import prepare_3_0, snapshot
 
 PY = "docs/privacy"
-JOURNAL = f"{PY}/{archive.JOURNAL_NAME}"
+JOURNAL = f"{PY}/{journal.JOURNAL_NAME}"
 
 
 def prepare_4_0(site: FixtureSite) -> None:
@@ -287,7 +292,7 @@ FAULTS = [
     Fault("disk full while writing the Swedish text", "traceback (OSError: No space left on device)",
           disk_full_writing(".3.0.sv.md."), "cannot write docs/privacy/3.0.sv.md: No space left on device; nothing was written"),
     Fault("disk full while writing the journal", "(there was no journal)",
-          disk_full_writing(archive.JOURNAL_NAME), "cannot write docs/privacy/: No space left on device; nothing was written"),
+          disk_full_writing(journal.JOURNAL_NAME), "cannot write docs/privacy/: No space left on device; nothing was written"),
     Fault("the second rename fails", "traceback; the first language was removed again",
           second_link_fails, "cannot write docs/privacy/3.0.{second}.md: Input/output error; nothing was written"),
     Fault("another release running", "both printed 'released' and the files matched only one",
@@ -322,7 +327,7 @@ def test_released_files_follow_the_umask_and_nothing_hidden_stays(draft: Fixture
         os.umask(previous)
     for language in ("sv", "en"):
         assert site.path(f"privacy/3.0.{language}.md").stat().st_mode & 0o777 == mode
-    assert [p for p in site.docs.rglob(".*")] == []
+    assert [p for p in site.docs.rglob(".*")] == [site.path(f"privacy/{MANIFEST_NAME}")]
 
 
 # --- KILLS: a release process that ends in the middle ---------------------------------------------
@@ -368,6 +373,12 @@ KILLS = [
          "policypress: rolled back the interrupted release of privacy 3.0, which had not written all its files "
          "(removed what it had written)",
          "2026-10-02"),
+    Kill("after the manifest, while removing the temporary files", "(there was no manifest)", "unlink", "True",
+         f"{PY}/index.sv.md: a `policypress release` of privacy 3.0 was interrupted ({JOURNAL} records it); run "
+         f"`policypress release privacy` to complete it or roll it back",
+         "policypress: completed the interrupted release of privacy 3.0, which had written every file: removed the "
+         "temporary files it left",
+         "2026-10-01"),
 ]
 
 
@@ -410,5 +421,142 @@ def test_concurrent_releases_release_once(draft: FixtureSite, tmp_path: Path) ->
                 or 'expected a version above "3.0", which is already released' in outputs[loser][1]), outputs[loser]
         for language in ("sv", "en"):
             assert f"published: {dates[winner]}\n" in site.read(f"privacy/3.0.{language}.md")
-        assert [p for p in site.docs.rglob(".*")] == []
+        assert [p for p in site.docs.rglob(".*")] == [site.path(f"privacy/{MANIFEST_NAME}")]
         assert site.problems() == []
+
+
+def test_a_release_interrupted_before_the_text_changed_is_rolled_back(draft: FixtureSite, tmp_path: Path) -> None:
+    """Before: the next release completed the interrupted one, publishing the text as it was
+    before the edit. Now what is completed is exactly the living text as it is."""
+    site = copy_site(draft.root, tmp_path / "site")
+    killed = subprocess.run([sys.executable, "-c", KILLED.format(function="link", counts="True")],
+                            cwd=site.root, capture_output=True, text=True)
+    assert killed.returncode == 137, killed.stderr
+    for language in ("sv", "en"):
+        site.replace(f"privacy/index.{language}.md", "summary: ", "summary: Edited. ")
+    result = site.policypress("release", "privacy", "--date", "2026-10-02")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ("policypress: rolled back the interrupted release of privacy 3.0, which "
+                                             "had not written all its files (removed what it had written)")
+    for language in ("sv", "en"):
+        assert "summary: Edited. " in site.read(f"privacy/3.0.{language}.md")
+        assert "published: 2026-10-02" in site.read(f"privacy/3.0.{language}.md")
+    assert site.problems() == []
+
+
+# --- PLANTED: a journal that no release wrote -----------------------------------------------------
+
+
+TOKEN = "0000aaaa"
+BOGUS = "0" * 64  # the hash of content that is nowhere: the release it claims looks unfinished
+
+
+def sha(site: FixtureSite, relative: str) -> str:
+    return hashlib.sha256(site.path(relative).read_bytes()).hexdigest()
+
+
+def entry(site: FixtureSite, folder: str, name: str, temporary: str = "") -> list[str]:
+    """A journal line for `name` with its current hash (as the issue's attack has it), or a
+    hash no file has if there is no such file."""
+    there = site.path(f"{folder}/{name}").is_file()
+    return [temporary or f".{name}.{TOKEN}.tmp", name, sha(site, f"{folder}/{name}") if there else BOGUS]
+
+
+@dataclass(frozen=True)
+class Planted:
+    id: str
+    before: str  # what `policypress release cookies` did before the fix
+    folder: str  # the folder of docs/ the journal is planted in
+    policy: str
+    version: str
+    files: Callable[[FixtureSite], list[list[str]]]
+    reason: str  # why it is not a release's journal, in the message
+    prepare: Callable[[FixtureSite], None] = lambda site: None
+
+
+PLANTED = [
+    Planted("names a living text and a released revision (the issue's attack)",
+            "deleted docs/privacy/index.sv.md and docs/privacy/1.1.sv.md", "privacy", "privacy", "3.2",
+            lambda s: [entry(s, "privacy", "index.sv.md"), entry(s, "privacy", "1.1.sv.md"), entry(s, "privacy", "3.2.en.md")],
+            "it names docs/privacy/index.sv.md, a living text, as a file the release writes"),
+    Planted("records a version released before", "deleted docs/privacy/1.1.sv.md", "privacy", "privacy", "1.1",
+            lambda s: [entry(s, "privacy", "1.1.sv.md"), [f".1.1.en.md.{TOKEN}.tmp", "1.1.en.md", BOGUS]],
+            "it records version 1.1 of 'privacy', below 3.1, the latest one docs/privacy/.policypress-manifest.json "
+            "lists; a release writes only a version above it"),
+    Planted("records the latest version, released before", "deleted docs/privacy/3.1.sv.md", "privacy", "privacy", "3.1",
+            lambda s: [entry(s, "privacy", "3.1.sv.md"), [f".3.1.en.md.{TOKEN}.tmp", "3.1.en.md", BOGUS]],
+            "it records version 3.1 of 'privacy', which was released before: "
+            "docs/privacy/.policypress-manifest.json lists it"),
+    Planted("records another folder's policy", "deleted docs/privacy/1.1.sv.md", "privacy", "cookies", "1.3",
+            lambda s: [entry(s, "privacy", "1.1.sv.md"), entry(s, "privacy", "1.3.en.md")],
+            "it records a release of policy 'cookies', which has no living text in docs/privacy/ that can be read"),
+    Planted("names a file outside its folder", "removed the journal and went on", "cookies", "cookies", "1.3",
+            lambda s: [[f".1.3.sv.md.{TOKEN}.tmp", "../privacy/1.1.sv.md", sha(s, "privacy/1.1.sv.md")]],
+            "it names docs/privacy/1.1.sv.md, outside docs/cookies/"),
+    Planted("names a temporary file release never writes", "deleted docs/privacy/.notes.tmp", "privacy", "privacy",
+            "3.2", lambda s: [entry(s, "privacy", "3.2.sv.md", temporary=".notes.tmp")],
+            "it names docs/privacy/.notes.tmp as a temporary file, a name release never writes",
+            lambda s: s.write("privacy/.notes.tmp", "an editor's notes\n")),
+    Planted("names a file that is there but release did not write", "deleted docs/privacy/3.2.sv.md", "privacy",
+            "privacy", "3.2", lambda s: [entry(s, "privacy", "3.2.sv.md"), entry(s, "privacy", "3.2.en.md")],
+            f"docs/privacy/3.2.sv.md exists and is not the file that release wrote (a file release is still writing "
+            f"is a hard link of its temporary file, .3.2.sv.md.{TOKEN}.tmp)",
+            lambda s: s.write("privacy/3.2.sv.md", s.read("privacy/3.1.sv.md"))),
+]
+
+
+def plant(site: FixtureSite, case: Planted) -> str:
+    case.prepare(site)
+    record = {"policy": case.policy, "version": case.version, "files": case.files(site)}
+    site.write(f"{case.folder}/{journal.JOURNAL_NAME}", json.dumps(record))
+    return f"docs/{case.folder}/{journal.JOURNAL_NAME}"
+
+
+def foreign(path: str, reason: str) -> str:
+    return (f"{path}: expected the journal of an interrupted `policypress release`, found one that is not: {reason}; "
+            f"nothing was changed, and `policypress release` changes nothing while it is there: remove it")
+
+
+@pytest.mark.parametrize("case", PLANTED, ids=[c.id for c in PLANTED])
+def test_a_planted_journal_is_named_and_nothing_is_deleted(tmp_path: Path, case: Planted) -> None:
+    site = copy_example(tmp_path / "site")
+    path = plant(site, case)
+    before = snapshot(site)
+    result = site.policypress("release", "cookies")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"policypress: cookies was not released: {foreign(path, case.reason)}\n"
+    assert snapshot(site) == before
+    assert foreign(path, case.reason) in site.problems()  # the file planted next to it has problems of its own
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"not a journal", "it is not a journal `policypress release` writes: not JSON (Expecting value: line 1 column 1 "
+                       "(char 0))"),
+    (json.dumps({"policy": "privacy", "version": "3.2", "files": []}).encode(),
+     "it is not a journal `policypress release` writes: expected files as [temporary file, released file, sha256] "
+     "entries"),
+    (json.dumps({"policy": "privacy", "version": "three", "files": [["a", "b", BOGUS]]}).encode(),
+     "it is not a journal `policypress release` writes: expected a policy id and a version \"major.minor\", found "
+     "'privacy' and 'three'"),
+], ids=["not JSON", "no files", "no version"])
+def test_a_malformed_journal_is_named_and_left(tmp_path: Path, content: bytes, reason: str) -> None:
+    """Before: removed without a word, as if a release had been interrupted while it began."""
+    site = copy_example(tmp_path / "site")
+    site.path(f"privacy/{journal.JOURNAL_NAME}").write_bytes(content)
+    before = snapshot(site)
+    result = site.policypress("release", "cookies")
+    path = f"{PY}/{journal.JOURNAL_NAME}"
+    assert (result.returncode, result.stderr) == (1, f"policypress: cookies was not released: {foreign(path, reason)}\n")
+    assert snapshot(site) == before
+
+
+def test_an_empty_journal_is_what_a_release_leaves_when_it_is_stopped_at_once(draft: FixtureSite, tmp_path: Path) -> None:
+    """The one state a release stopped while it began to write its journal leaves: the journal
+    alone, empty (the temporary files come after it is on disk). That journal is removed."""
+    site = copy_site(draft.root, tmp_path / "site")
+    site.path(f"privacy/{journal.JOURNAL_NAME}").write_bytes(b"")
+    result = site.policypress("release", "privacy", "--date", "2026-10-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (f"policypress: removed {JOURNAL}, left by a release interrupted before it "
+                                             f"wrote anything else")
+    assert not site.path(f"privacy/{journal.JOURNAL_NAME}").exists() and site.problems() == []

@@ -17,18 +17,16 @@ release), so a revision deleted or replaced later is named. Both lines are cover
 Revisions released before the chain existed have neither line and stay valid byte for byte; the
 chain starts at their next release.
 
-A release in progress is described by a journal next to the policy (`JOURNAL_NAME`): which
-temporary file becomes which released file, and the hash of its content. It exists only while
-`policypress release` writes, or after it was interrupted.
+A file nothing records any more (a revision sealed before the chain, or the latest one) is
+protected by the manifest of its folder (`manifest.py`); a release in progress by its journal
+(`journal.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter import FRONT_MATTER_RE
@@ -37,8 +35,6 @@ SEAL_RE = re.compile(r"^sha256:[ \t]*(?P<hash>\S*)[ \t]*\n", re.M)
 # The lines `seal` adds, in the order it writes them.
 SEAL_KEYS = ("published", "language", "previous", "sha256")
 PREVIOUS_RE = re.compile(r"(?P<version>[0-9]+\.[0-9]+) (?P<hash>[0-9a-f]{64})")
-JOURNAL_NAME = ".policypress-release.journal"
-TEMPORARY_RE = re.compile(r"\.[^/\\]+\.tmp")
 
 # The revision released before: its version and the sha256 recorded in its file.
 Link = tuple[str, str]
@@ -88,6 +84,22 @@ def seal(living_text: str, published: dt.date, language: str | None = None, prev
     return f"{unsealed[:sealed_at]}sha256: {digest(unsealed)}\n{unsealed[sealed_at:]}"
 
 
+def is_release_of(data: bytes, living_text: str, language: str, previous: Link | None) -> bool:
+    """True if `data` is exactly what `seal` makes of `living_text` in `language` after
+    `previous`, on the publication date it records."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    match = FRONT_MATTER_RE.match(text)
+    published = re.search(r"^published: ([0-9]{4}-[0-9]{2}-[0-9]{2})\n", match.group(1), re.M) if match else None
+    try:
+        day = dt.date.fromisoformat(published.group(1)) if published else None
+    except ValueError:
+        return False
+    return day is not None and text == seal(living_text, day, language, previous)
+
+
 def recorded_hash(archived_text: str) -> str | None:
     match = _seal_in_front_matter(normalise(archived_text))
     return match.group("hash") if match else None
@@ -130,44 +142,3 @@ def _seal_in_front_matter(text: str) -> re.Match[str] | None:
         return None
     seal_match = SEAL_RE.search(text, match.start(1), match.end(1))
     return seal_match
-
-
-# --- a release in progress ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Journal:
-    """What a release writes, recorded before it writes it: each (temporary file, released file,
-    sha256 of its content). `policy` is None when the journal cannot be read, which happens only
-    when the release was interrupted while writing the journal, before any other file."""
-
-    path: Path
-    policy: str | None
-    version: str | None = None
-    files: tuple[tuple[Path, Path, str], ...] = ()
-
-    def encode(self) -> bytes:
-        files = [[temporary.name, target.name, sha256] for temporary, target, sha256 in self.files]
-        return json.dumps({"policy": self.policy, "version": self.version, "files": files}, indent=1).encode("utf-8")
-
-
-def journal_in(folder: Path) -> Journal | None:
-    """The journal of an unfinished release in `folder`, if there is one. Only names release
-    itself writes are accepted (hidden `.tmp` files, `.md` files, both in `folder`), so a
-    journal can never make a release touch another file."""
-    path = folder / JOURNAL_NAME
-    try:
-        record = json.loads(path.read_bytes())
-        files = tuple((folder / temporary, folder / target, sha256) for temporary, target, sha256 in record["files"])
-        names_ok = all(
-            TEMPORARY_RE.fullmatch(temporary.name) and re.fullmatch(r"[^./\\][^/\\]*\.md", target.name)
-            and re.fullmatch(r"[0-9a-f]{64}", sha256) and temporary.parent == target.parent == folder
-            for temporary, target, sha256 in files
-        )
-        if names_ok and isinstance(record["policy"], str) and isinstance(record["version"], str):
-            return Journal(path, record["policy"], record["version"], files)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return Journal(path, None)

@@ -66,6 +66,8 @@ class LoadResult:
     # their released files (so that a preview does not take them for stray pages).
     set_aside: dict[str, dict[str, Path]] = field(default_factory=dict)
     set_aside_revisions: frozenset[Path] = frozenset()
+    # Each folder's manifest and release journal, as judged (for `release` and `seal`).
+    records: dict[Path, integrity.Records] = field(default_factory=dict)
 
 
 def language_of(path: PurePosixPath, languages: Sequence[str], default: str) -> tuple[str, PurePosixPath]:
@@ -107,6 +109,8 @@ class _Context:
     # Policies whose living text could not be grouped, with the problem that says why (see
     # `_group_living`): nothing else is said about them, so one cause gives one message.
     set_aside: dict[str, list[Problem]] = field(default_factory=dict)
+    # Each folder's manifest and release journal (see `integrity.folder_records`).
+    records: dict[Path, integrity.Records] = field(default_factory=dict)
 
     def shown(self, stem: PurePosixPath, language: str) -> str:
         return display_path(self.docs_dir / with_language(stem, language), self.root)
@@ -120,13 +124,19 @@ def load_site(
     root: Path | None = None,
     info: SiteInfo | None = None,
     config_source: str = "mkdocs.yml",
+    manifests: bool = True,
 ) -> LoadResult:
     """Read every policy under `docs_dir`. Policies with problems are left out of the site;
     the problems say why. `root` is what paths in messages are relative to. With `info` (the
     site-wide controller, DPO and authority), every policy is also checked for the items GDPR
-    Art. 13/14 require; those problems are reported but leave the policy in the site."""
+    Art. 13/14 require; those problems are reported but leave the policy in the site. With
+    `manifests` False, a folder without a manifest is no problem (`policypress seal` writes them)."""
     ctx = _Context(docs_dir, root or docs_dir.parent, languages, default_language, info)
     living, released, problems = _group_sources(ctx)
+    ctx.records = integrity.folder_records(
+        docs_dir, {p: {lang: s.path for lang, s in texts.items()} for p, texts in living.items()},
+        {p: {s.path for group in groups.values() for s in group.values()} for p, groups in released.items()},
+        ctx.root, required=manifests)
 
     policies: dict[str, Policy] = {}
     sources: dict[Path, SourceRef] = {}
@@ -147,6 +157,12 @@ def load_site(
         for group in released.get(policy_id, {}).values():
             for language, source in group.items():
                 sources[source.path.resolve()] = SourceRef(policy_id, language, _version(source))
+    # What a folder records of policies no longer there, and journals that no release wrote.
+    for records in ctx.records.values():
+        found = integrity.folder_problems(records, set(living) | set(released))
+        problems += found
+        for policy_id in records.folder.living:
+            by_policy[policy_id] = ordered(by_policy.get(policy_id, []) + found)
 
     if info is not None:
         # The site's authority is needed unless every policy names its own.
@@ -165,7 +181,7 @@ def load_site(
         problems += found
         by_policy[policy_id] = ordered(by_policy.get(policy_id, []) + found)
     site = Site(tuple(languages), default_language, policies, sources, info or SiteInfo())
-    return LoadResult(site, ordered(problems), by_policy, set_aside, frozenset(set_aside_revisions))
+    return LoadResult(site, ordered(problems), by_policy, set_aside, frozenset(set_aside_revisions), ctx.records)
 
 
 ByLanguage = dict[str, Source]
@@ -386,7 +402,8 @@ def _load_policy(
     if problems or living is None:
         return None, problems
     revisions.sort(key=lambda r: r.version)
-    problems += integrity.check_history(policy_id, living, revisions, living_sources, released_sources)
+    problems += integrity.check_history(policy_id, living, revisions, living_sources, released_sources,
+                                        ctx.records[next(iter(living_sources.values())).path.parent])
     if problems:
         return None, problems
     paths = {language: source.path for language, source in living_sources.items()}
@@ -469,7 +486,8 @@ def _missing(policy_id: str, reporter: Source, stem: PurePosixPath, language: st
     if released:
         message = (f"released revision {released} of policy {policy_id!r} has no {language} text; expected {expected} "
                    f"(release writes every language: restore it from version control)")
-        interrupted = integrity.interrupted_release(policy_id, reporter)
+        records = ctx.records.get(reporter.path.parent)
+        interrupted = integrity.interrupted_release(policy_id, reporter, records.verdict if records else None)
         if interrupted:
             message = f"released revision {released} of policy {policy_id!r} has no {language} text yet: {interrupted}"
     elif path in ctx.plain:

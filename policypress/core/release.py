@@ -14,10 +14,16 @@ Writing is exclusive and all or nothing:
   containers and hosts). A second release started meanwhile stops at once and says so. The lock
   file is removed on the way out.
 - Every language as one transaction: first a journal next to the policy names each temporary
-  file, the released file it becomes and the hash of its content; then the temporary files are
-  written and synced, linked to their names (never over an existing file) and the journal is
-  removed. A release interrupted at any point leaves its journal; the next `policypress release`
-  completes it when every file's content is there, and otherwise rolls it back, and says which.
+  file, the released file it becomes and the hash of its content; then the temporary files and
+  the folder's new manifest (`manifest.py`) are written and synced, the temporary files are
+  linked to their names (never over an existing file), the manifest replaces the old one (from
+  here on the release is done), and the temporary files and the journal are removed. A release
+  interrupted at any point leaves its journal; the next `policypress release` completes it when
+  every file's content is there, and otherwise rolls it back, and says which.
+- Recovery trusts a journal only as far as the folder agrees with it (`journal.judge`): it never
+  removes a living text or a revision released before, only temporary files by the names release
+  gives them and a released file while it is still a hard link of its temporary file. A journal
+  that no release of this project wrote is named, and nothing is changed.
 """
 
 from __future__ import annotations
@@ -29,12 +35,12 @@ import fcntl
 import hashlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import archive
-from .load import LoadResult
+from . import archive, durable, integrity, journal, manifest
+from .load import LoadResult, load_site
 from .model import Policy
 from .problems import PolicyError, Problem, display_path
 
@@ -53,6 +59,7 @@ class Release:
     policy: Policy
     published: dt.date
     files: list[tuple[Path, str]]  # (archive file, sealed text)
+    manifest: tuple[Path, bytes]  # the folder's manifest with this revision added
     notices: list[str] = field(default_factory=list)
 
 
@@ -60,7 +67,7 @@ class Release:
 class Recovered:
     """An interrupted release that `recover` finished: completed, or rolled back."""
 
-    journal: archive.Journal
+    policy: str | None  # None when its journal was empty
     completed: bool
     message: str
 
@@ -131,12 +138,23 @@ def plan_release(result: LoadResult, policy_id: str, published: dt.date, root: P
          archive.seal(path.read_text(encoding="utf-8-sig"), published, language, previous(language)))
         for language, path in policy.paths.items()
     ]
+    hashes = {language: archive.recorded_hash(text) or "" for language, (_, text) in zip(policy.paths, files)}
+    folder = files[0][0].parent
+    records = result.records.get(folder)
+    known = records.folder.manifest if records else None
+    if known is None and records is not None and records.folder.released:
+        # Another policy's revisions are here, and no manifest records them: one made now would not either.
+        shown = records.manifest_shown
+        raise PolicyError([Problem(shown, None, "", f"expected the manifest that records every released revision in "
+                                                    f"{display_path(folder, root)}/, found none; run `policypress seal` "
+                                                    f"first, or restore {shown} from version control")])
+    entries = manifest.adding(known, policy.id, str(living.version), hashes)
     notices = []
     if living.is_major and living.effective - published < NOTICE_PERIOD and latest is not None:
         days = (living.effective - published).days
         notices.append(f"version {living.version} is a major change that takes effect in {days} days; "
                        f"customers are usually told at least {NOTICE_PERIOD.days} days before")
-    return Release(policy, published, files, notices)
+    return Release(policy, published, files, (folder / manifest.MANIFEST_NAME, manifest.encode(entries)), notices)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -179,128 +197,119 @@ def write_release(release: Release, root: Path | None = None) -> None:
     folder = release.files[0][0].parent
     token = secrets.token_hex(4)
     contents = {target: text.encode("utf-8") for target, text in release.files}
-    journal = archive.Journal(folder / archive.JOURNAL_NAME, release.policy.id, str(release.policy.living.version), tuple(
-        (folder / f".{target.name}.{token}.tmp", target, hashlib.sha256(data).hexdigest()) for target, data in contents.items()))
-    journal_written = False
+    entry = journal.Journal(folder / journal.JOURNAL_NAME, release.policy.id, str(release.policy.living.version), token,
+                            tuple((journal.temporary_name(target, token), target, hashlib.sha256(data).hexdigest())
+                                  for target, data in contents.items()))
+    manifest_path, manifest_data = release.manifest
+    staged = journal.temporary_name(manifest_path, token)
+    # What this process wrote, removed again if it cannot finish: released files first (while
+    # their temporary names are there they are provably its own), the journal last.
+    written: list[Path] = []
     try:
-        _create(journal.path, journal.encode())
-        journal_written = True
-        for temporary, target, _ in journal.files:
-            _create(temporary, contents[target])
-        for temporary, target, _ in journal.files:
-            _move(temporary, target)
-        _finish(journal, completed=True)
+        durable.create(entry.path, entry.encode())
+        written.append(entry.path)
+        for temporary, target, _ in entry.files:
+            durable.create(temporary, contents[target])
+            written.insert(-1, temporary)
+        durable.create(staged, manifest_data)
+        written.insert(-1, staged)
+        for temporary, target, _ in entry.files:
+            durable.link(temporary, target)
+            written.insert(0, target)
+        durable.sync(folder)
+        os.replace(staged, manifest_path)  # the release is done from here on
     except BaseException as error:
         try:
-            if journal_written:
-                _finish(journal, completed=False)
+            durable.remove(written)
             undone = True
         except OSError:
             undone = False  # the journal stays: the next release rolls this one back
         if not isinstance(error, OSError):
             raise
         # Name the released file a temporary one was for, or else the folder (not the journal).
-        named = {str(temporary): target for temporary, target, _ in journal.files}
+        named = {str(temporary): target for temporary, target, _ in entry.files} | {str(staged): manifest_path}
         raise ReleaseError(_cannot_write(named.get(error.filename, folder), error, root, undone)) from None
+    with contextlib.suppress(OSError):  # done; what is left is removed by the next release
+        durable.remove([temporary for temporary, _, _ in entry.files] + [entry.path])
 
 
-def recover(docs_dir: Path, root: Path) -> list[Recovered]:
+def recover(docs_dir: Path, root: Path, languages: list[str], default_language: str) -> list[Recovered]:
     """Finish every release that was interrupted: complete it when the content of every file is
-    there (as a temporary file or already under its name), else roll it back."""
-    done = []
-    for path in sorted(docs_dir.rglob(archive.JOURNAL_NAME)):
-        journal = archive.journal_in(path.parent)
-        if journal is None:  # pragma: no cover - removed since rglob listed it
-            continue
-        complete = journal.policy is not None and all(
-            _holds(target, sha256) or (_holds(temporary, sha256) and not target.exists())
-            for temporary, target, sha256 in journal.files
-        )
-        what = f"{journal.policy} {journal.version}"
-        try:
-            if complete:
-                for temporary, target, sha256 in journal.files:
-                    if not _holds(target, sha256):
-                        _move(temporary, target)
-            _finish(journal, completed=complete)
-        except OSError as error:
-            raise ReleaseError(f"cannot {'complete' if complete else 'roll back'} the interrupted release of {what}: "
-                               f"{error.strerror}; {display_path(journal.path, root)} still records it, for the next "
-                               f"`policypress release` to try again") from None
-        if complete:
-            written = ", ".join(display_path(target, root) for _, target, _ in journal.files)
-            message = f"completed the interrupted release of {what}: {written}"
-        elif journal.policy is None:
-            message = (f"removed {display_path(journal.path, root)}, left by a release interrupted before it wrote "
-                       f"anything else")
-        else:
-            message = (f"rolled back the interrupted release of {what}, which had not written all its files "
-                       f"(removed what it had written)")
-        done.append(Recovered(journal, complete, message))
-    return done
+    there, as release wrote it, else roll it back. Raises ReleaseError, changing nothing, if a
+    journal is not one a release of this project wrote."""
+    if not any(docs_dir.rglob(journal.JOURNAL_NAME)):
+        return []
+    result = load_site(docs_dir, languages, default_language, root=root)
+    found = sorted((records for records in result.records.values() if records.verdict), key=lambda r: r.folder.path)
+    foreign = [records.verdict for records in found if records.verdict and records.verdict.state == "foreign"]
+    if foreign:
+        raise ReleaseError("\n".join(str(integrity.foreign_journal(verdict, root)) for verdict in foreign))
+    return [_recover(records, root) for records in found]
 
 
-def _finish(journal: archive.Journal, *, completed: bool) -> None:
-    """Remove what the release of `journal` leaves, the journal last: its temporary files and,
-    unless it `completed`, the released files that hold exactly the content it wrote (a release
-    checks under the lock that none of them exists before it writes, so no other file can)."""
-    for temporary, target, sha256 in journal.files:
-        if not completed and _holds(target, sha256):
-            target.unlink()
-        temporary.unlink(missing_ok=True)
-    _sync(journal.path.parent)
-    journal.path.unlink(missing_ok=True)
-    _sync(journal.path.parent)
+def _recover(records: integrity.Records, root: Path) -> Recovered:
+    verdict = records.verdict
+    assert verdict is not None
+    shown = display_path(verdict.path, root)
+    if verdict.journal is None:  # begun: nothing but the journal was written
+        _attempt(lambda: durable.remove([verdict.path]), "roll back the interrupted release", shown)
+        return Recovered(None, False, f"removed {shown}, left by a release interrupted before it wrote anything else")
+    entry = verdict.journal
+    what = f"{entry.policy} {entry.version}"
+    staged = journal.temporary_name(records.folder.path / manifest.MANIFEST_NAME, entry.token)
+    temporaries = [temporary for temporary, _, _ in entry.files] + [staged, entry.path]
+    if verdict.state == "finished":
+        _attempt(lambda: durable.remove(temporaries), f"finish the release of {what}", shown)
+        return Recovered(entry.policy, True, f"completed the interrupted release of {what}, which had written every "
+                                             f"file: removed the temporary files it left")
+    if _completable(entry, records):
+        _attempt(lambda: _complete(entry, records, staged), f"complete the interrupted release of {what}", shown)
+        written = ", ".join(display_path(target, root) for _, target, _ in entry.files)
+        return Recovered(entry.policy, True, f"completed the interrupted release of {what}: {written}")
+    own = [target for temporary, target, _ in entry.files if journal.is_own(temporary, target)]
+    _attempt(lambda: durable.remove(own + temporaries), f"roll back the interrupted release of {what}", shown)
+    return Recovered(entry.policy, False, f"rolled back the interrupted release of {what}, which had not written "
+                                          f"all its files (removed what it had written)")
 
 
-def _create(path: Path, data: bytes) -> None:
-    """A new file (never an existing one) with `data`, on disk before this returns, or no file.
-    Its mode follows the umask, as for any file the user creates."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+def _completable(entry: journal.Journal, records: integrity.Records) -> bool:
+    """True when every file of the release is there, each exactly what release writes of the
+    living text as it is now, after the latest revision the manifest lists."""
+    known = records.folder.manifest
+    latest = known.latest(entry.policy) if known else None
+    living = records.folder.living[entry.policy]
+    for temporary, target, sha256 in entry.files:
+        language = journal.languages(entry, records.folder)[target]
+        if not journal.is_own(temporary, target) and (target.exists() or journal.file_sha256(temporary) != sha256):
+            return False
+        previous = (latest, known.versions(entry.policy)[latest].get(language, "")) if known and latest else None
+        if not archive.is_release_of(temporary.read_bytes(), living[language].read_text(encoding="utf-8-sig"),
+                                     language, previous):
+            return False
+    return True
+
+
+def _complete(entry: journal.Journal, records: integrity.Records, staged: Path) -> None:
+    for temporary, target, _ in entry.files:
+        if not target.exists():
+            durable.link(temporary, target)
+    languages = journal.languages(entry, records.folder)
+    hashes = {languages[target]: archive.recorded_hash(target.read_text(encoding="utf-8")) or ""
+              for _, target, _ in entry.files}
+    entries = manifest.adding(records.folder.manifest, entry.policy, entry.version, hashes)
+    staged.unlink(missing_ok=True)  # the manifest the interrupted release had staged, if any
+    durable.create(staged, manifest.encode(entries))
+    durable.sync(records.folder.path)
+    os.replace(staged, records.folder.path / manifest.MANIFEST_NAME)
+    durable.remove([temporary for temporary, _, _ in entry.files] + [entry.path])
+
+
+def _attempt(action: Callable[[], None], doing: str, journal_shown: str) -> None:
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view):]
-        os.fsync(handle)
-        os.close(handle)
-    except OSError as error:  # say which file could not be written (os.write does not)
-        with contextlib.suppress(OSError):
-            os.close(handle)
-        with contextlib.suppress(OSError):
-            path.unlink()
-        raise OSError(error.errno, error.strerror, str(path)) from None
-
-
-def _move(temporary: Path, target: Path) -> None:
-    """Give a written file its name; fails rather than replace a file that is already there."""
-    try:
-        os.link(temporary, target)  # atomic, and refuses an existing target
+        action()
     except OSError as error:
-        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
-            raise
-        # A file system without hard links: the lock keeps other releases out meanwhile.
-        if target.exists():
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
-        os.rename(temporary, target)
-        return
-    os.unlink(temporary)
-
-
-def _holds(path: Path, sha256: str) -> bool:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
-    except OSError:
-        return False
-
-
-def _sync(folder: Path) -> None:
-    """Make the names in `folder` durable (best effort: not every file system allows it)."""
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
+        raise ReleaseError(f"cannot {doing}: {error.strerror}; {journal_shown} still records it, for the next "
+                           f"`policypress release` to try again") from None
 
 
 def _cannot_write(path: Path, error: OSError, root: Path | None, undone: bool = True) -> str:
