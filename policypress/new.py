@@ -24,10 +24,10 @@ import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import new_requirement
 from . import new_staging as staging
 from .new_escape import html_text, mailto, markdown_text, yaml_flow, yaml_scalar
 from .new_values import email_problem, html_unsafe, unprintable
@@ -310,17 +310,16 @@ def render_site(company: Company, today: str) -> dict[str, str]:
 
     env = environment()
     default = company.languages[0]
-    try:
-        version = metadata.version("policypress")
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a checkout that was never installed
-        version = "0.1.0"
+    # requirements.txt names the policypress that runs, as a CI runner can install it (or a TODO).
+    pin = new_requirement.current()
     context: dict[str, Any] = {
         "company": company.name, "org_number": company.org_number, "email": company.email,
         "dpo_email": company.dpo_email, "swedish": company.swedish, "domain": company.domain,
         "languages": company.languages, "default_language": default, "language_names": LANGUAGE_NAMES,
         "english_names": ENGLISH_NAMES,
         "language_list": spoken_list([ENGLISH_NAMES[code] for code in company.languages]),
-        "effective": today, "version": version, "policies": POLICIES,
+        "effective": today, "policies": POLICIES, "requirement": pin.requirement, "requirement_todo": pin.todo,
+        "requirement_needs_git": pin.needs_git,
         # GDPR Art. 8: Sweden set the age at 13 (lag (2018:218) 2 kap. 4 §); elsewhere it is for the company to say.
         "child_age": "13" if company.swedish else CHILD_AGE_TODO,
     }
@@ -419,7 +418,7 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from .core.frontmatter import read_source
     from .core.timeline import build_date
-    from .core.todo import in_config, in_source
+    from .core.todo import in_config, in_requirements, in_source
 
     target: Path = args.directory
     try:
@@ -443,7 +442,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"\npolicypress: {how}; " + (f"the site was written in {target} just before" if done else
                                            "nothing was written"), file=sys.stderr)
         return code
-    todos = in_config(target / "mkdocs.yml", "mkdocs.yml") + [
+    todos = in_config(target / "mkdocs.yml", "mkdocs.yml") + in_requirements(target / "requirements.txt",
+                                                                             "requirements.txt") + [
         problem for relative in files if relative.startswith("docs/")
         for problem in in_source(read_source(target / relative, relative))]
     print(f"policypress: created the policy site of {company.name} in {target} "

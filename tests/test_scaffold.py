@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, FixtureSite, copy_site, FIXTURES, run_cli
-from policypress import new
+from policypress import new, new_requirement
 from policypress.core.frontmatter import FRONT_MATTER_RE, parse_yaml, read_source
 from policypress.core.todo import in_config, in_source, message
 
@@ -80,7 +80,11 @@ def answer(hint: str, path: Path) -> str:
 
 def fill(root: Path) -> None:
     """Replace every TODO of the site with a realistic value, and delete the line that asks for the
-    cookies to be checked (its answer is: they were)."""
+    cookies to be checked (its answer is: they were) and the one above a requirement only this
+    computer can install (it builds the site here)."""
+    requirements = root / "requirements.txt"
+    requirements.write_text(re.sub(r"^# TODO: .*\n", "", requirements.read_text(encoding="utf-8"), flags=re.M),
+                            encoding="utf-8")
     for path in [root / "mkdocs.yml", *sorted((root / "docs").rglob("*.md"))]:
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"^TODO: the cookies your website really sets.*\n\n", "", text, flags=re.M)
@@ -90,6 +94,13 @@ def fill(root: Path) -> None:
         text = re.sub(r"TODO: (.*)", lambda m: answer(m[1], path), text)
         assert "TODO" not in text, path
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def from_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These sites pin policypress as a release from the index, however the suite's policypress was
+    installed: what each installation writes is test_requirement_pin.py's part."""
+    monkeypatch.setattr(new_requirement, "current", lambda: new_requirement.Pin("policypress==0.1.0"))
 
 
 def scaffold(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,9 @@ release` refuse a site that still has one, and the editor gets the list of what 
 
 What is reported: every text value of a front matter that contains `TODO` (its field path and
 line), every line of a Markdown body that contains it (its line, no field) and every text value
-of mkdocs.yml that contains it (its option path and line). The hint is what follows `TODO:` up
+of mkdocs.yml that contains it (its option path and line), and every line of the requirements.txt
+beside mkdocs.yml that contains it (`new` writes one there when the policypress that made the site
+cannot be installed by a CI runner). The hint is what follows `TODO:` up
 to the end of the value or line, or up to the `]` of `[TODO: …]` inside a sentence; a value
 without one takes the hint from a `# TODO: …` comment on its line (mkdocs.yml's `site_url`).
 Released revisions are not read here: a release refuses a policy with placeholders, so none
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -95,6 +97,24 @@ def in_config(path: Path, shown: str) -> list[Problem]:
     return problems
 
 
+# More than any requirements file holds; a larger one is not read past this.
+REQUIREMENTS_LIMIT = 1 << 20
+
+
+def in_requirements(path: Path, shown: str) -> list[Problem]:
+    """The placeholders of a requirements.txt: each line with a TODO. A link, a file that is not a
+    regular file (a FIFO would hang the read) or one that is not text has none here: pip reports it."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return []
+        with path.open(encoding="utf-8-sig") as file:
+            text = file.read(REQUIREMENTS_LIMIT)
+    except (OSError, UnicodeError):
+        return []
+    return [Problem(shown, number, "", message(line))
+            for number, line in enumerate(text.splitlines(), 1) if _MARK.search(line)]
+
+
 def placeholders(
     living: Mapping[str, Mapping[str, Source]],
     pages: Iterable[Path],
@@ -104,13 +124,14 @@ def placeholders(
 ) -> list[Problem]:
     """Every placeholder of a site: each policy's living texts (added to `into`, by policy, so
     that they stay with the policy's other findings and keep it from being released), and the
-    other pages and mkdocs.yml (`root / config_source`), returned."""
+    other pages, mkdocs.yml (`root / config_source`) and the requirements.txt beside it, returned."""
     for policy_id, texts in living.items():
         found = [problem for source in texts.values() for problem in in_source(source)]
         if found:
             into[policy_id] = into.get(policy_id, []) + found
     others = [problem for path in sorted(pages) for problem in in_source(read_source(path, display_path(path, root)))]
-    return others + in_config(root / config_source, config_source)
+    beside = PurePosixPath(config_source).parent / "requirements.txt"
+    return others + in_config(root / config_source, config_source) + in_requirements(root / beside, beside.as_posix())
 
 
 def _texts(value: Any, loc: Loc) -> Iterable[tuple[Loc, str]]:
