@@ -7,9 +7,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, FixtureSite, run_cli
+from policypress.audit.model import Sighting
+from policypress.catalog.identify import CatalogSource, service_of
 from policypress.catalog.load import catalog, read_entries, search
 from policypress.catalog.model import CATEGORIES, LANGUAGES
 from policypress.core.frontmatter import parse_yaml
@@ -268,3 +271,20 @@ def test_add_gives_a_new_cookie_purpose_its_table_in_every_language(tmp_path: Pa
         heading = f"### {catalog()['youtube'].texts[language].processing.name}"
         assert f"{heading}\n\n{catalog()['youtube'].texts[language].processing.description}\n\n" \
                f"<!-- register: cookies {purpose} -->" in body, language
+
+
+@pytest.mark.parametrize(("item", "name", "host", "expected"), [
+    ("cookie", "_ga", "shop.example", ("Google Analytics 4", "name; policypress add google-analytics")),
+    ("cookie", "_ga_ABC123", "shop.example", ("Google Analytics 4", "prefix; policypress add google-analytics")),
+    # A third-party cookie's name is the service's only on the service's domain.
+    ("cookie", "player", "vimeo.com", ("Vimeo", "name; policypress add vimeo")),
+    ("cookie", "player", "shop.example", None),
+    ("request", "https://www.youtube.com/embed/x", "www.youtube.com", ("YouTube", "host; policypress add youtube")),
+    ("request", "https://notyoutube.com/x", "notyoutube.com", None),
+    ("cookie", "shop_session", "shop.example", None),
+])
+def test_the_catalog_names_what_its_services_set(item: str, name: str, host: str, expected: tuple[str, str] | None) -> None:
+    found = CatalogSource(catalog().values()).lookup(Sighting(item, name, host))
+    assert (None if found is None else (found.platform, found.match)) == expected
+    if found is not None:
+        assert found.source == "policypress catalog" and service_of(found) == found.match.rsplit(" ", 1)[1]
