@@ -14,7 +14,8 @@ from .receipts import command as receipts_command
 from .siteconfig import UsageError
 
 # Each command's module registers its parser and runs it.
-COMMANDS = {"check": sitecommands, "build": sitecommands, "release": sitecommands, "receipts": receipts_command,
+COMMANDS = {"check": sitecommands, "build": sitecommands, "release": sitecommands, "seal": sitecommands,
+            "receipts": receipts_command,
             "audit": audit_command, "new": new_command,
             "services": catalog_command, "add": catalog_command}
 
