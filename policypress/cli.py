@@ -10,6 +10,7 @@ from . import new as new_command
 from . import sitecommands
 from .audit import command as audit_command
 from .catalog import command as catalog_command
+from .new_requirement import installed_version
 from .receipts import command as receipts_command
 from .siteconfig import UsageError
 
@@ -22,6 +23,8 @@ COMMANDS = {"check": sitecommands, "build": sitecommands, "release": sitecommand
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="policypress", description=__doc__)
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {installed_version() or '(not installed: no version)'}")
     # Every command reads the site's mkdocs.yml, named with -f as for `mkdocs build`.
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml")
