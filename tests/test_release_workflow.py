@@ -312,3 +312,18 @@ def test_the_changelog_is_keep_a_changelog_with_semver_versions() -> None:
     assert sections["Unreleased"].startswith("Upgrading a site from")
     for must in ("policypress seal", "Art. 14(2)(f)", "symbolic link", "receipts.sqlite3*", "requirements.txt"):
         assert must in sections["Unreleased"].split("### ", 1)[0], must
+
+
+def test_the_readme_installs_what_exists() -> None:
+    """The README's install commands: the repository by a URL pip reads, the wheel by the name the
+    build gives it (test_the_sdist_and_the_wheel_build_and_pass_twine_check_strict), the index."""
+    from packaging.requirements import Requirement
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Use it for your own company\n", 1)[1].split("\n## ", 1)[0]
+    commands = [line.split("#", 1)[0].split("pip install ", 1)[1].strip()
+                for line in section.splitlines() if ".venv/bin/pip install " in line]
+    assert commands == ['"policypress @ git+https://github.com/OWNER/policypress"',
+                        f"./policypress-{VERSION}-py3-none-any.whl", "policypress"]
+    assert Requirement(commands[0].strip('"')).url == "git+https://github.com/OWNER/policypress"
+    assert "CHANGELOG.md" in section
