@@ -442,10 +442,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"\npolicypress: {how}; " + (f"the site was written in {target} just before" if done else
                                            "nothing was written"), file=sys.stderr)
         return code
-    todos = in_config(target / "mkdocs.yml", "mkdocs.yml") + in_requirements(target / "requirements.txt",
-                                                                             "requirements.txt") + [
-        problem for relative in files if relative.startswith("docs/")
-        for problem in in_source(read_source(target / relative, relative))]
+    todos = [*in_config(target / "mkdocs.yml", "mkdocs.yml"),
+             *in_requirements(target / "requirements.txt", "requirements.txt"),
+             *(problem for relative in files if relative.startswith("docs/")
+               for problem in in_source(read_source(target / relative, relative)))]
     print(f"policypress: created the policy site of {company.name} in {target} "
           f"({len(files)} files; languages {', '.join(company.languages)})")
     if company.swedish and not check_digit_ok(company.org_number):

@@ -51,8 +51,15 @@ def installed_as(monkeypatch: pytest.MonkeyPatch, direct_url: dict[str, Any] | s
     files = {"RECORD": "policypress/__init__.py,,\n"}
     if direct_url is not None:
         files["direct_url.json"] = direct_url if isinstance(direct_url, str) else json.dumps(direct_url)
-    dist = Installed(files, **kwargs)
-    monkeypatch.setattr(new_requirement.metadata, "distribution", lambda name: dist)
+    only_policypress(monkeypatch, Installed(files, **kwargs))
+
+
+def only_policypress(monkeypatch: pytest.MonkeyPatch, dist: Any) -> None:
+    """`dist` for policypress; every other distribution as it is (MkDocs' plugins read their own
+    versions, and mkdocs-static-i18n keeps the one it read)."""
+    real = new_requirement.metadata.distribution
+    monkeypatch.setattr(new_requirement.metadata, "distribution",
+                        lambda name: dist if name == "policypress" else real(name))
 
 
 def make_site(root: Path) -> tuple[list[str], Any]:
@@ -169,10 +176,14 @@ def test_a_record_that_cannot_be_read_gives_a_todo_and_no_requirement(
 
 
 def test_not_installed_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(name: str) -> None:
-        raise new_requirement.metadata.PackageNotFoundError(name)
+    real = new_requirement.metadata.distribution
 
-    monkeypatch.setattr(new_requirement.metadata, "distribution", missing)
+    def distribution(name: str) -> Any:
+        if name == "policypress":
+            raise new_requirement.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(new_requirement.metadata, "distribution", distribution)
     assert current() == Pin(None, "the requirement a CI runner installs policypress with (policypress was not "
                                   "installed): policypress==VERSION once that version is on PyPI, or policypress @ "
                                   "git+https://github.com/OWNER/policypress@COMMIT")
@@ -181,12 +192,11 @@ def test_not_installed_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_source_folder_s_own_metadata_is_not_an_index_release(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A checkout's stale policypress.egg-info, found first when the checkout is the current folder,
     has no RECORD: the code runs from that folder, which is what the pin names."""
-    monkeypatch.setattr(new_requirement.metadata, "distribution", lambda name: Installed({}))
+    only_policypress(monkeypatch, Installed({}))
     pin = current()
     assert pin.requirement == f"policypress @ {PACKAGE.parent.as_uri()}" and "a folder" in (pin.todo or "")
     # Installed metadata that describes another copy of policypress than the one running is not trusted either.
-    monkeypatch.setattr(new_requirement.metadata, "distribution",
-                        lambda name: Installed({"RECORD": ""}, package=tmp_path / "policypress"))
+    only_policypress(monkeypatch, Installed({"RECORD": ""}, package=tmp_path / "policypress"))
     assert current().requirement == f"policypress @ {PACKAGE.parent.as_uri()}"
 
 
