@@ -8,6 +8,7 @@ audit that fails or is interrupted (Ctrl-C) leaves no file half-written.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import sys
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from .compare import compare
 from .declared import from_config_source, from_embedded, from_site
@@ -34,11 +36,20 @@ DEFAULT_CHROMIUM = DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else None
 
 
 def positive(kind: Callable[[str], float]) -> Callable[[str], float]:
-    """An argparse type: a number above 0."""
+    """An argparse type: a number above 0 (not infinity, not NaN, which every comparison lets by)."""
+    return bounded(kind, lambda value: value > 0, "a number above 0")
+
+
+def seconds(text: str) -> float:
+    """An argparse type: 0 seconds or more."""
+    return bounded(float, lambda value: value >= 0, "0 seconds or more")(text)
+
+
+def bounded(kind: Callable[[str], float], fits: Callable[[float], bool], expected: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
         value = kind(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"expected a number above 0, found {text!r}")
+        if not math.isfinite(value) or not fits(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, found {text!r}")
         return value
     parse.__name__ = getattr(kind, "__name__", "number")  # what argparse names in its message
     return parse
@@ -60,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-pages", type=positive(int), default=50, metavar="N", help="visit at most N pages (default 50)")
     parser.add_argument("--timeout", type=positive(float), default=30.0, metavar="SECONDS",
                         help="give up on a page that has not loaded after this long (default 30)")
-    parser.add_argument("--wait", type=float, default=1.0, metavar="SECONDS",
+    parser.add_argument("--wait", type=seconds, default=1.0, metavar="SECONDS",
                         help="after a page has loaded, wait this long for what starts late (default 1)")
     parser.add_argument("--accept", metavar="SELECTOR", help="another banner: the CSS selector of its 'accept all' button")
     parser.add_argument("--reject", metavar="SELECTOR", help="another banner: the CSS selector of its 'reject all' button")
@@ -135,17 +146,28 @@ def ours(path: Path) -> bool:
         return False
 
 
+def address_problem(url: str) -> str | None:
+    """What is wrong with a page's address that starts with http(s)://, or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - read for its ValueError on a port that is none
+    except ValueError as error:
+        return str(error)
+    return None if parts.hostname else "no host"
+
+
 def checked(args: argparse.Namespace) -> None:
     """Refuse at once what cannot work, before a browser starts."""
     bad = [url for url in args.urls if not url.startswith(("http://", "https://"))]
     if bad:
         raise CannotRun(f"{bad[0]}: expected the address of a page, starting with http:// or https://")
+    for url in args.urls:
+        if (problem := address_problem(url)) is not None:
+            raise CannotRun(f"{url}: not a valid address ({problem})")
     if bool(args.accept) != bool(args.reject):
         raise CannotRun("--accept and --reject go together: give the selectors of both buttons of the banner")
     if args.settings and not args.accept:
         raise CannotRun("--settings is for another banner: give --accept and --reject too")
-    if args.wait < 0:
-        raise CannotRun(f"--wait: expected 0 seconds or more, found {args.wait:g}")
     try:
         args.allow = [allow_value(value) for value in args.allow]
     except ValueError as error:

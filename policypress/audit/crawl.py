@@ -15,24 +15,33 @@ folder), so nothing of one state leaks into another:
 The profile accepts third-party cookies (Chromium's headless default blocks them, as most
 visitors' browsers do not): the audit sees what the most exposed visitor gets. Nothing is
 requested that the given origins and their pages do not ask for: links are followed within
-those origins only, and a page that redirects or navigates to another origin is stopped there
-(a DevTools fetch rule on the tab's documents) and reported.
+those origins only, and a page that redirects or navigates to another origin, or submits a form
+there, is stopped there (a DevTools fetch rule on the tab's documents) and reported. A window a
+page opens (`window.open`, a link with `target=_blank`) is closed, and every request of it aborted
+before it leaves (a route on the whole profile); the attempt is reported. A WebSocket to another
+origin is a request to it.
+
+A hostile page cannot hold the audit: every call into a page has the page timeout (a script that
+never ends holds the tab's only thread, and Playwright's evaluate has no time limit of its own).
+Past it the tab is closed without its unload handlers, a new one takes its place in the same
+profile, and the page is reported as not audited.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import tempfile
 import time
 import zlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urldefrag, urlsplit
 
 from . import loader
@@ -43,7 +52,9 @@ from .robots import Robots
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, CDPSession, Page, Playwright
     from playwright.async_api import Request as PlaywrightRequest
-    from playwright.async_api import Response
+    from playwright.async_api import Response, Route, WebSocket
+
+T = TypeVar("T")
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
@@ -65,12 +76,20 @@ STORAGE_JS = """() => {
   return found;
 }"""
 BANNER_JS = "() => !!(window.policypressConsent && typeof window.policypressConsent.get === 'function')"
+# How long a page that asked to leave before its load event may still take to fire it (Chromium
+# stops loading a document when its frame starts a navigation, so it usually never comes).
+LEAVING_GRACE = 1.0
 # A configuration script larger than this is not read (the policy site's are a few kilobytes).
 LOADER_BYTES = 1_000_000
 
 
 class AuditError(CannotRun):
     """The browser could not do its part; the message says why and what to do."""
+
+
+class PageBusy(Exception):
+    """A call into the page did not return within the timeout: the tab was replaced. The message
+    is the reason to report for the page."""
 
 
 @dataclass(frozen=True)
@@ -133,23 +152,116 @@ class Visitor:
     storage: dict[StorageKey, StorageSeen] = field(default_factory=dict)
     main_frame: str = ""
     scripts: list[Response] | None = None  # while set: scripts that may be the policy site's configuration
+    asked: dict[str, str] = field(default_factory=dict)  # where the page asked its tab to go, and how
+    leaving: asyncio.Event = field(default_factory=asyncio.Event)  # set when a navigation of the tab is stopped
+    retired: list[Page] = field(default_factory=list)  # tabs closed for being busy
+    opening: bool = False  # while the visitor opens a tab of its own (no window of a page's)
+    closing: set[asyncio.Task[None]] = field(default_factory=set)  # windows of pages being closed
 
-    async def start(self, cdp: CDPSession) -> None:
-        """Requests to other origins are counted; the tab's own navigations to them stopped."""
+    async def start(self) -> None:
+        """Requests to other origins are counted; windows the pages open are stopped; the tab
+        is watched."""
         self.context.on("request", self.on_request)
         self.context.on("page", self.on_popup)
+        await self.context.route("**/*", self.guard)
+        await self.watch()
+
+    async def watch(self) -> None:
+        """The tab's own listeners, and a DevTools rule that stops its navigations to other
+        origins before they leave."""
         self.page.on("response", self.on_response)
+        self.page.on("websocket", self.on_websocket)
+        cdp = await self.context.new_cdp_session(self.page)
         self.main_frame = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
         cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(self.on_document(cdp, event)))
+        cdp.on("Page.frameRequestedNavigation", self.on_asked)
+        await cdp.send("Page.enable")
         await cdp.send("Fetch.enable", {"patterns": [{"resourceType": "Document", "requestStage": "Request"}]})
 
+    def owner(self, request: PlaywrightRequest) -> Page | None:
+        """The tab a request is of (a dedicated worker's is its frame's); None for a window a
+        page just opened, before Playwright knows its page (service workers are blocked)."""
+        from playwright.async_api import Error
+
+        try:
+            return request.frame.page
+        except Error:
+            return None
+
     def on_request(self, request: PlaywrightRequest) -> None:
-        url = request.url
+        if self.owner(request) is not self.page:
+            return  # a window a page opened: stopped by guard, which reports it
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            return  # a navigation of the tab, which is stopped before it leaves
+        self.seen(request.url, request.resource_type)
+
+    def on_websocket(self, socket: WebSocket) -> None:
+        self.seen(socket.url, "websocket")
+
+    def seen(self, url: str, kind: str) -> None:
+        """A request to another origin than the audited ones, made while a page is observed."""
         if not self.current or not url.startswith(("http:", "https:", "ws:", "wss:")):
             return
-        if origin_of(url) in self.plan.origins or (request.is_navigation_request() and request.frame == self.page.main_frame):
-            return  # the site itself, or a navigation of the tab, which is stopped before it leaves
-        self.requests.append(RequestSeen(url, origin_of(url), request.resource_type, self.current))
+        # A WebSocket to the site's own host and port is the site's (ws: is http:, wss: https:).
+        if origin_of(url.replace("ws", "http", 1) if url.startswith("ws") else url) in self.plan.origins:
+            return
+        self.requests.append(RequestSeen(url, origin_of(url), kind, self.current))
+
+    async def guard(self, route: Route) -> None:
+        """Every request of the profile passes here: the tab's go on; a window's are aborted
+        before they leave, and reported against the page that opened it."""
+        from playwright.async_api import Error
+
+        request = route.request
+        owner = self.owner(request)
+        with contextlib.suppress(Error):  # the window or the tab closed meanwhile
+            if owner is self.page:
+                await route.fallback()
+                return
+            await route.abort("blockedbyclient")
+        if owner not in self.retired:
+            what = "opened a window for" if request.is_navigation_request() else "asked, in a window it opened, for"
+            self.problem(self.current or self.page.url, f"{what} {request.url}; stopped")
+
+    def on_popup(self, popup: Page) -> None:
+        """A window a page opened: closed, its requests already stopped by guard."""
+        if popup is self.page or self.opening or popup in self.retired:
+            return
+        task = asyncio.ensure_future(self.close(popup))
+        self.closing.add(task)
+        task.add_done_callback(self.closing.discard)
+
+    async def close(self, page: Page) -> None:
+        from playwright.async_api import Error
+
+        with contextlib.suppress(Error, asyncio.TimeoutError):
+            await asyncio.wait_for(page.close(run_before_unload=False), self.plan.timeout)
+
+    async def limited(self, call: Awaitable[T]) -> T:
+        """A call into the page, given up after the timeout; the busy tab is then replaced."""
+        try:
+            return await asyncio.wait_for(call, self.plan.timeout)
+        except asyncio.TimeoutError:
+            await self.renew()
+            raise PageBusy(f"a script kept the page busy for more than {self.plan.timeout:g} s; not audited") from None
+
+    async def renew(self) -> None:
+        """A new tab in the same profile (its cookies and storage) for a busy one, which is
+        closed without running its unload handlers."""
+        from playwright.async_api import Error
+
+        busy = self.page
+        self.retired.append(busy)
+        await self.close(busy)
+        self.opening = True
+        try:
+            self.page = await self.context.new_page()
+        except Error as error:
+            raise AuditError(f"Chromium could not open a tab for the one a script kept busy on {busy.url} "
+                             f"({str(error).splitlines()[0]})") from None
+        finally:
+            self.opening = False
+        await self.watch()
 
     def on_response(self, response: Response) -> None:
         if self.scripts is not None and response.request.resource_type == "script" and \
@@ -174,15 +286,22 @@ class Visitor:
                 return response.url, json.dumps(config)
         return None
 
-    def on_popup(self, popup: Page) -> None:
-        if popup != self.page:
-            asyncio.ensure_future(popup.close())
+    def on_asked(self, event: dict[str, Any]) -> None:
+        if event.get("frameId") == self.main_frame:
+            self.asked[event.get("url", "")] = event.get("reason", "")
+
+    def left_for(self, target: str) -> str:
+        """What the tab was stopped doing, in the words of a report."""
+        if self.asked.get(target, "").startswith("formSubmission"):
+            return f"submits a form to {target}; stopped"
+        return f"tried to leave the site for {target}; stopped"
 
     async def on_document(self, cdp: CDPSession, event: dict[str, Any]) -> None:
         url = event["request"]["url"]
         try:
             if event.get("frameId") == self.main_frame and origin_of(url) not in self.plan.origins:
                 self.blocked.append(url)
+                self.leaving.set()
                 # "204 No Content" from here: the tab stays where it is, nothing leaves the browser.
                 await cdp.send("Fetch.fulfillRequest", {"requestId": event["requestId"], "responseCode": 204})
             else:
@@ -200,10 +319,18 @@ class Visitor:
         None when it cannot be audited (reported) or is no web page (a feed, an image: skipped)."""
         from playwright.async_api import Error, TimeoutError
 
-        self.current, self.blocked = url, []
+        self.current, self.blocked, self.asked = url, [], {}
+        self.leaving.clear()
+        loading = asyncio.ensure_future(self.page.goto(url, wait_until="load", timeout=self.plan.timeout * 1000))
+        if not await self.loads(loading):
+            self.problem(url, self.left_for(self.blocked[0]))
+            return None
         try:
-            response = await self.page.goto(url, wait_until="load", timeout=self.plan.timeout * 1000)
+            response = loading.result()
         except TimeoutError:
+            # A tab too busy to answer is the likelier cause, and the one to name.
+            with contextlib.suppress(Error):
+                await self.limited(self.page.evaluate("1"))
             self.problem(url, f"no load event within {self.plan.timeout:g} s")
             return None
         except Error as error:
@@ -222,8 +349,25 @@ class Visitor:
             return None
         await self.page.wait_for_timeout(self.plan.wait * 1000)
         for target in self.blocked:
-            self.problem(url, f"tried to leave the site for {target}; stopped")
+            self.problem(url, self.left_for(target))
         return urldefrag(response.url if response else url).url
+
+    async def loads(self, loading: asyncio.Future[Any]) -> bool:
+        """Waits for a page load to end; False (and the load abandoned) when the page asked to
+        leave for another origin before its load event, which then never comes."""
+        stopped = asyncio.ensure_future(self.leaving.wait())
+        try:
+            await asyncio.wait({loading, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            # A server's redirect ends the load itself; a page's own request to leave may not.
+            if not loading.done() and any(target in self.asked for target in self.blocked):
+                await asyncio.wait({loading}, timeout=LEAVING_GRACE)
+                if not loading.done():
+                    loading.cancel()
+                    return False
+            await asyncio.wait({loading})
+            return True
+        finally:
+            stopped.cancel()
 
     async def snapshot(self) -> tuple[dict[CookieKey, dict[str, Any]], dict[StorageKey, int]]:
         from playwright.async_api import Error
@@ -234,7 +378,7 @@ class Visitor:
             if not frame.url.startswith(("http:", "https:")):
                 continue
             try:
-                found = await frame.evaluate(STORAGE_JS)
+                found = await self.limited(frame.evaluate(STORAGE_JS))
             except Error:  # a frame gone, or its storage refused
                 continue
             storage.update({(kind, origin_of(frame.url), key): value for kind, key, value in found})
@@ -306,7 +450,7 @@ async def fresh_profile(playwright: Playwright, plan: Plan) -> AsyncIterator[Vis
         try:
             page = context.pages[0] if context.pages else await context.new_page()
             visitor = Visitor(context, page, plan)
-            await visitor.start(await context.new_cdp_session(page))
+            await visitor.start()
             yield visitor
         finally:
             await context.close()
@@ -364,28 +508,34 @@ async def crawl(visitor: Visitor, plan: Plan, tally: Tally,
     tally.total = 3 * min(plan.max_pages, len(queue)) + 1
     while queue and visited < plan.max_pages:
         url = queue.popleft()
-        if not robots.allowed(url):
-            visitor.problem(url, "excluded by robots.txt; not visited (--ignore-robots visits it)")
+        refusal = await robots.refusal(url)
+        if refusal is not None:
+            visitor.problem(*refusal)
             continue
         visited += 1
         if not pages:
             visitor.scripts = []  # the first page's own: what a page that failed loaded is not looked at
-        final = await visitor.visit(url)
-        tally.step("before any choice")
-        # What a page that could not be audited set is still its own, not the next page's.
-        await visitor.record(final or url)
-        if final is None or final in pages:
+        try:
+            final = await visitor.visit(url)
+            tally.step("before any choice")
+            # What a page that could not be audited set is still its own, not the next page's.
+            await visitor.record(final or url)
+            if final is None or final in pages:
+                continue
+            if not pages:
+                embedded = await visitor.limited(visitor.page.evaluate(
+                    "() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; }"))
+                found = await visitor.configuration_script()
+                if found is not None:
+                    script = found[0]
+                    embedded = embedded if embedded is not None else found[1]
+                screenshot = await shot(visitor, plan)
+            found_links = await visitor.limited(links(visitor.page))
+        except PageBusy as busy:
+            visitor.problem(url, str(busy))
             continue
         pages.append(final)
-        if len(pages) == 1:
-            embedded = await visitor.page.evaluate(
-                "() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; }")
-            found = await visitor.configuration_script()
-            if found is not None:
-                script = found[0]
-                embedded = embedded if embedded is not None else found[1]
-            screenshot = await shot(visitor, plan)
-        for link in await links(visitor.page):
+        for link in found_links:
             link = urldefrag(link).url
             if link.startswith(("http:", "https:")) and origin_of(link) in plan.origins and link not in queued:
                 queued.add(link)
@@ -412,21 +562,30 @@ async def chosen(playwright: Playwright, plan: Plan, pages: list[str], state: St
     label = "after reject all" if state == "reject" else "after accept all"
     async with fresh_profile(playwright, plan) as visitor:
         first = pages[0]
-        if await visitor.visit(first) is None:
-            raise AuditError(f"{first} could not be loaded again to make the choice "
-                             f"({visitor.problems[-1].reason if visitor.problems else 'no web page'})")
-        await visitor.settle_baseline()
-        visitor.requests, visitor.current = [], first
-        await choose(visitor, plan, state == "accept")
-        await visitor.page.wait_for_timeout(plan.wait * 1000)
-        await visitor.record(first)
-        screenshot = await shot(visitor, plan)
+        try:
+            if await visitor.visit(first) is None:
+                raise AuditError(f"{first} could not be loaded again to make the choice "
+                                 f"({visitor.problems[-1].reason if visitor.problems else 'no web page'})")
+            await visitor.settle_baseline()
+            visitor.requests, visitor.current = [], first
+            await choose(visitor, plan, state == "accept")
+            await visitor.page.wait_for_timeout(plan.wait * 1000)
+            await visitor.record(first)
+            screenshot = await shot(visitor, plan)
+        except PageBusy as busy:
+            raise AuditError(f"{first} could not be loaded again to make the choice ({busy})") from None
         for page in pages:
-            await visitor.record(await visitor.visit(page) or page)
+            try:
+                await visitor.record(await visitor.visit(page) or page)
+            except PageBusy as busy:
+                visitor.problem(page, str(busy))
             tally.step(label)
         record = visitor.result(state)
         record.screenshot = screenshot
-        withdrawn = await withdraw(visitor, plan, first) if state == "accept" else None
+        try:
+            withdrawn = await withdraw(visitor, plan, first) if state == "accept" else None
+        except PageBusy as busy:
+            withdrawn = StateRecord("withdrawn", note=f"not tested: {first}: {busy}")
         if withdrawn is not None:
             tally.step("after withdrawal")
         return record, withdrawn, visitor.problems
@@ -441,9 +600,9 @@ async def choose(visitor: Visitor, plan: Plan, accept: bool) -> None:
                     "--accept" if accept else "--reject", plan)
         return
     await banner(page, plan)
-    await page.evaluate("() => window.policypressConsent.show()")
+    await visitor.limited(page.evaluate("() => window.policypressConsent.show()"))
     await click(page, f'.ppc [data-ppc="{"all" if accept else "none"}"]', "the banner's button", plan)
-    record = await page.evaluate("() => window.policypressConsent.get()")
+    record = await visitor.limited(page.evaluate("() => window.policypressConsent.get()"))
     if not record or any(value is not accept for value in record.get("choices", {}).values()):
         raise AuditError(f"on {page.url}, \"{'accept' if accept else 'reject'} all\" in the policypress banner did not "
                          f"give that choice (policypressConsent.get() returned {json.dumps(record)})")
@@ -467,7 +626,7 @@ async def withdraw(visitor: Visitor, plan: Plan, first: str) -> StateRecord:
         screenshot = await shot(visitor, plan)
         await click(visitor.page, plan.selectors.reject, "--reject", plan)
     else:
-        await visitor.page.evaluate("() => window.policypressConsent.show()")
+        await visitor.limited(visitor.page.evaluate("() => window.policypressConsent.show()"))
         screenshot = await shot(visitor, plan)
         await choose(visitor, plan, False)
     await visitor.page.wait_for_timeout(plan.wait * 1000)
@@ -507,4 +666,4 @@ async def click(page: Page, selector: str, option: str, plan: Plan) -> None:
 
 async def shot(visitor: Visitor, plan: Plan) -> bytes | None:
     """The window as the visitor sees it, for the HTML report."""
-    return await visitor.page.screenshot(type="jpeg", quality=70) if plan.screenshots else None
+    return await visitor.limited(visitor.page.screenshot(type="jpeg", quality=70)) if plan.screenshots else None

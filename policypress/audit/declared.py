@@ -25,6 +25,7 @@ from babel.units import format_unit
 from ..core.register import UNITS
 from ..core.texts import strings
 from ..core.types import Duration, parse_duration
+from .config_shape import problem as shape_problem
 from .model import CannotRun, Declared, Register, Storage
 from .origins import canonical, in_config
 
@@ -42,9 +43,10 @@ class RegisterError(CannotRun):
 
 def from_config(config: Any, source: str) -> Register:
     """The register in a banner configuration (the object the banner reads)."""
-    if not isinstance(config, dict) or not isinstance(config.get("categories"), list):
-        raise RegisterError(f"{source}: expected the consent banner's configuration, an object with 'categories' "
-                            f"(as in <script type=\"application/json\" id=\"{CONFIG_ID}\">), found something else")
+    # A field of the wrong type is named, not skipped: skipped, it left an empty register.
+    wrong = shape_problem(config)
+    if wrong is not None:
+        raise RegisterError(f"{source}: {wrong}")
     language = str(config.get("language") or "en")
     items: list[Declared] = []
     notes: list[str] = []
@@ -128,6 +130,9 @@ def from_embedded(text: str, source: str) -> Register:
         config = json.loads(text)
     except ValueError as error:
         raise RegisterError(f"{source}: the consent configuration is not JSON ({error})") from None
+    except RecursionError:
+        raise RegisterError(f"{source}: the consent configuration is nested too deeply to be read (expected the "
+                            f"banner's configuration, a few levels deep)") from None
     return from_config(config, source)
 
 
@@ -149,6 +154,9 @@ def from_site(config_file: Path) -> Register:
         settings = validated(config, config_file)
     except UsageError as error:
         raise RegisterError(*error.lines) from None
+    except RecursionError:  # YAML's reader recurses once a level
+        raise RegisterError(f"{config_file}: nested too deeply to be read (expected the site's mkdocs.yml, a few "
+                            f"levels deep)") from None
     options = config.plugins["policypress"].config.consent
     result = load_site(settings.docs_dir, settings.languages, settings.default, root=config_file.resolve().parent,
                        info=settings.info, config_source=config_file.name)
