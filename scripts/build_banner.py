@@ -1,10 +1,12 @@
 """Minify the consent banner (banner/) into the files policypress ships (policypress/assets/consent/),
-or stage the npm package `@policypress/consent` with the minified files.
+and the theme's stylesheet (policypress/assets/policypress.css) into policypress.min.css beside it;
+or stage the npm package `@policypress/consent` with the minified banner.
 
 rjsmin and rcssmin only remove comments and white space, so the shipped code is the source
-code. The test suite rebuilds and compares, so the shipped files cannot drift from banner/.
+code. The test suite rebuilds and compares, so the shipped files cannot drift from their sources
+(and a site is built with the readable stylesheet while its minified copy is out of date).
 
-Usage: .venv/bin/python scripts/build_banner.py                 # policypress/assets/consent/
+Usage: .venv/bin/python scripts/build_banner.py                 # policypress/assets/
        .venv/bin/python scripts/build_banner.py --package DIR   # the npm package, to `npm publish` from DIR
 """
 
@@ -20,7 +22,7 @@ import rjsmin
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "banner"
-TARGET = ROOT / "policypress" / "assets" / "consent"
+ASSETS = ROOT / "policypress" / "assets"
 HEADER = "/* policypress consent banner, MIT licence. Source: banner/ in the policypress repository. */\n"
 # What the npm package holds besides the minified banner (npm adds package.json, README and LICENCE
 # whatever `files` says; the rest must be listed there).
@@ -40,12 +42,18 @@ def minified() -> dict[str, str]:
 
 
 def built() -> dict[str, str]:
-    """File name -> content of every shipped file, from the sources."""
+    """Path under policypress/assets/ -> content of every shipped file, from the sources."""
+    # The theme reads which source its minified stylesheet was made from (imported here only: the
+    # npm package is staged where policypress is not installed).
+    from policypress.plugins import theme
+
     files = minified()
+    source = theme.STYLESHEET_SOURCE.read_bytes()
     return {
-        "consent.min.js": files["consent.js"],
-        "consent.min.mjs": files["consent.mjs"].replace("./consent.js", "./consent.min.js"),
-        "consent.min.css": files["consent.css"],
+        "consent/consent.min.js": files["consent.js"],
+        "consent/consent.min.mjs": files["consent.mjs"].replace("./consent.js", "./consent.min.js"),
+        "consent/consent.min.css": files["consent.css"],
+        "policypress.min.css": theme.minified_header(source).decode() + rcssmin.cssmin(source.decode()) + "\n",
     }
 
 
@@ -68,10 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         package(args.package)
         print(f"staged the npm package in {args.package}: cd {args.package} && npm publish --access public")
         return 0
-    TARGET.mkdir(parents=True, exist_ok=True)
     for name, content in built().items():
-        (TARGET / name).write_text(content, encoding="utf-8")
-        print(f"wrote {TARGET.relative_to(ROOT) / name} ({len(content.encode())} bytes)")
+        (ASSETS / name).parent.mkdir(parents=True, exist_ok=True)
+        (ASSETS / name).write_text(content, encoding="utf-8")
+        print(f"wrote {(ASSETS / name).relative_to(ROOT)} ({len(content.encode())} bytes)")
     return 0
 
 

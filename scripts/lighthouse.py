@@ -16,7 +16,11 @@ its CPU above all; read them, don't gate on them.
 Lighthouse is installed on first use into .venv/lighthouse (npm; 12.x, the newest line that runs
 on Node 20). Chromium: /usr/bin/chromium (`make chromium`), or CHROME_PATH.
 
-Usage: .venv/bin/python scripts/lighthouse.py [--page privacy/ …] [--runs 3] [--out DIR] [--calm 2]
+A site is not always measured on a quiet machine: `--busy N` runs N CPU-bound processes beside
+Lighthouse for its whole duration (each a Python loop that never sleeps, so a 2-core host is at
+load N + Lighthouse's own), and the table's header says so.
+
+Usage: .venv/bin/python scripts/lighthouse.py [--page privacy/ …] [--runs 3] [--out DIR] [--calm 2] [--busy 1]
 The last line is: performance-min=<n> accessibility-min=<n> best-practices-min=<n> seo-min=<n>
 cls-max=<x> (the lowest median score of each category over the pages, the highest median CLS)
 """
@@ -171,6 +175,11 @@ def summary(results: list[dict]) -> tuple[dict[str, float], Counter[str]]:
     return medians, failed
 
 
+def busy(count: int) -> list[subprocess.Popen[bytes]]:
+    """`count` processes that keep a CPU busy until they are stopped."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
 def calm(limit: float, patience: float = 600) -> None:
     """Wait until the machine's 1-minute load average is below limit, or patience seconds have passed."""
     deadline = time.monotonic() + patience
@@ -194,7 +203,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="keep the JSON and HTML reports in this folder")
     parser.add_argument("--calm", type=float, metavar="LOAD",
                         help="before each page, wait (up to 10 minutes) until the 1-minute load average is below LOAD")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="run N CPU-bound processes beside Lighthouse for its whole duration (default: none)")
     args = parser.parse_args()
+    if args.calm and args.busy:
+        parser.error("--calm waits for a quiet machine and --busy keeps it busy: give one of them")
     chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
     if not Path(chrome).is_file():
         sys.exit(f"no Chromium at {chrome}: run `make chromium` or set CHROME_PATH")
@@ -213,6 +226,7 @@ def main() -> int:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
+        loops = busy(args.busy)
         try:
             missing = pages_without_banner([base + path for path, _, _ in pages], chrome)
             if missing:
@@ -229,9 +243,13 @@ def main() -> int:
                 rows.append((kind, language, *summary(results), started))
         finally:
             server.shutdown()
+            for loop in loops:
+                loop.kill()
+                loop.wait()
 
     print(f"Lighthouse {LIGHTHOUSE_VERSION}, mobile preset, consent banner showing, median of {args.runs} run(s); "
-          f"load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end, {os.cpu_count()} CPUs")
+          f"load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end, {os.cpu_count()} CPUs"
+          + (f", {args.busy} CPU-bound process(es) beside it" if args.busy else ""))
     print(row(["page type", "lang", *(SHORT[c] for c in CATEGORIES), *METRICS.values(), "load"]))
     for kind, language, medians, _, started in rows:
         timings = [f"{medians[m]:.0f} ms" for m in METRICS if m != "cumulative-layout-shift"]

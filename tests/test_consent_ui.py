@@ -13,11 +13,14 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+import rcssmin
 from axe_playwright_python.sync_playwright import Axe
+from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from consent_site import banner, consent_cookie
-from conftest import ROOT, Server
+from conftest import ROOT, Build, Server
+from policypress.plugins import theme
 
 pytestmark = pytest.mark.browser
 
@@ -293,7 +296,39 @@ def test_shipped_files_are_built_from_the_sources() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     for name, content in module.built().items():
-        assert (ROOT / "policypress/assets/consent" / name).read_text() == content, f"run scripts/build_banner.py ({name})"
+        assert (ROOT / "policypress/assets" / name).read_text() == content, f"run scripts/build_banner.py ({name})"
+
+
+# --- nothing Lighthouse counts against a page (issue 21, section 6) ---------------------------------
+
+
+def test_no_page_waits_for_the_banner_to_render(example_build: Build) -> None:
+    """The banner's script is deferred on every page: a script in the body without it holds up
+    the first paint (Lighthouse: render-blocking). What it must hold back is inert by its type."""
+    pages = sorted(example_build.site.rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        tags = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select('script[src$="consent.min.js"]')
+        assert len(tags) == 1 and tags[0].has_attr("defer"), (path, tags)
+
+
+def test_the_stylesheet_is_served_minified(example_build: Build) -> None:
+    """Lighthouse counts a stylesheet as unminified when minifying it would save 5% and 2 KiB."""
+    served = (example_build.site / theme.STYLESHEET).read_text(encoding="utf-8")
+    saved = len(served.encode()) - len(rcssmin.cssmin(served).encode())
+    assert saved < 0.05 * len(served.encode()) and saved < 2048, saved
+    # The readable source is what it was made from, and is kept in the repository as it is.
+    assert theme.STYLESHEET_SOURCE.read_text(encoding="utf-8").count("\n") > 100
+
+
+def test_a_stylesheet_changed_since_it_was_minified_is_served_as_written(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """policypress.css edited in a checkout and scripts/build_banner.py not run again: the site
+    gets the edit (unminified) rather than the minified copy of what it was before."""
+    assert theme.stylesheet() == theme.STYLESHEET_MINIFIED.read_bytes()
+    edited = tmp_path / "policypress.css"
+    edited.write_bytes(theme.STYLESHEET_SOURCE.read_bytes() + b".pp-new { color: red; }\n")
+    monkeypatch.setattr(theme, "STYLESHEET_SOURCE", edited)
+    assert theme.stylesheet() == edited.read_bytes()
 
 
 # --- never trapped: blocked storage, the record kept, other tabs (issue 12, section 8) ----------------

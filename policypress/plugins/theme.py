@@ -26,6 +26,9 @@ PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 MATERIAL_TEMPLATES = Path(str(importlib.resources.files("material") / "templates"))
 STYLESHEET = "assets/policypress/policypress.css"
+# Its readable source, and the minified copy sites get (scripts/build_banner.py writes it).
+STYLESHEET_SOURCE = PACKAGE / "assets" / "policypress.css"
+STYLESHEET_MINIFIED = PACKAGE / "assets" / "policypress.min.css"
 # Characters HTML or JavaScript read as more than text: Material writes the site's root path (the
 # path of site_url) as it is into attributes and scripts of the pages served at any path (404.html).
 UNSAFE_IN_ROOT = re.compile(r"""["'<>&\\`\s\x00-\x1f\x7f]""")
@@ -148,11 +151,25 @@ class NavMemo:
         return self.navs[key]
 
 
+def minified_header(source: bytes) -> bytes:
+    """The first line of the minified stylesheet: which source it was made from."""
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    return f"/* policypress.css minified by scripts/build_banner.py from sha256 {digest} */\n".encode()
+
+
+def stylesheet() -> bytes:
+    """Our stylesheet as sites get it: minified (Lighthouse counts unminified CSS against a page),
+    or the readable source itself while the minified copy was made from another version of it (a
+    checkout where policypress.css changed since scripts/build_banner.py ran; the suite says so)."""
+    source = STYLESHEET_SOURCE.read_bytes()
+    minified = STYLESHEET_MINIFIED.read_bytes() if STYLESHEET_MINIFIED.is_file() else b""
+    return minified if minified.startswith(minified_header(source)) else source
+
+
 def write_assets(site_dir: Path, bundle: tuple[str, str] | None, extra_css: list[Path]) -> None:
     """Our stylesheet (with any CSS that travels in it: one render-blocking request fewer) and
     Material's patched bundle, once in the site root (i18n points the other languages there)."""
     (site_dir / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
-    styles = [PACKAGE / "assets" / "policypress.css", *extra_css]
-    (site_dir / STYLESHEET).write_bytes(b"\n".join(path.read_bytes() for path in styles))
+    (site_dir / STYLESHEET).write_bytes(b"\n".join([stylesheet(), *(path.read_bytes() for path in extra_css)]))
     if bundle:
         (site_dir / bundle[0]).write_text(bundle[1], encoding="utf-8")
