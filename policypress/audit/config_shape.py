@@ -5,6 +5,7 @@ audit). A field that is absent or null takes the banner's default."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, get_args
 
 from ..core.problems import describe, field_path
@@ -23,14 +24,7 @@ def problem(config: Any) -> str | None:
     wrong = optional_text(config, (), ("language", "cookie"))
     if wrong is not None:
         return wrong
-    categories = config["categories"]
-    if not isinstance(categories, list):
-        return said(("categories",), "a list of categories", categories)
-    for index, category in enumerate(categories):
-        wrong = category_problem(category, ("categories", index))
-        if wrong is not None:
-            return wrong
-    return None
+    return listed(config["categories"], ("categories",), "a list of categories", category_problem)
 
 
 def category_problem(category: Any, where: Path) -> str | None:
@@ -41,15 +35,7 @@ def category_problem(category: Any, where: Path) -> str | None:
     if category.get("required") is not None and not isinstance(category["required"], bool):
         return said((*where, "required"), "true or false", category["required"])
     cookies = category.get("cookies")
-    if cookies is None:
-        return None
-    if not isinstance(cookies, list):
-        return said((*where, "cookies"), "a list of cookies", cookies)
-    for index, cookie in enumerate(cookies):
-        wrong = cookie_problem(cookie, (*where, "cookies", index))
-        if wrong is not None:
-            return wrong
-    return None
+    return None if cookies is None else listed(cookies, (*where, "cookies"), "a list of cookies", cookie_problem)
 
 
 def cookie_problem(cookie: Any, where: Path) -> str | None:
@@ -65,6 +51,13 @@ def cookie_problem(cookie: Any, where: Path) -> str | None:
     if storage is not None and storage not in STORAGE_KINDS:
         return said((*where, "storage"), f"{', '.join(STORAGE_KINDS[:-1])} or {STORAGE_KINDS[-1]}", storage)
     return None
+
+
+def listed(value: Any, where: Path, expected: str, check: Callable[[Any, Path], str | None]) -> str | None:
+    """The problem of a list, or of its first item that has one."""
+    if not isinstance(value, list):
+        return said(where, expected, value)
+    return next((wrong for index, item in enumerate(value) if (wrong := check(item, (*where, index))) is not None), None)
 
 
 def optional_text(mapping: dict[str, Any], where: Path, fields: tuple[str, ...]) -> str | None:
