@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import new as new_command
 from . import sitecommands
+from . import terms as terms_command
 from .audit import command as audit_command
 from .catalog import command as catalog_command
 from .new_requirement import installed_version
@@ -18,7 +19,7 @@ from .siteconfig import UsageError
 COMMANDS = {"check": sitecommands, "build": sitecommands, "release": sitecommands, "seal": sitecommands,
             "receipts": receipts_command,
             "audit": audit_command, "new": new_command,
-            "services": catalog_command, "add": catalog_command}
+            "services": catalog_command, "add": catalog_command, "terms": terms_command}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     audit_command.register(commands)
     new_command.register(commands)
     catalog_command.register(commands, site)
+    terms_command.register(commands)
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command].run(args)

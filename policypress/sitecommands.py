@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .core.art13 import criterion_notes
 from .core.load import load_site
 from .core.problems import PolicyError, display_path, format_problems
 from .core.release import ReleaseError, exclusive, plan_release, recover, write_release
@@ -22,6 +23,8 @@ from .siteconfig import UsageError, folder_option, read_config, site_settings, v
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+
+    from .core.model import Site
 
 # Written into every site `policypress build` makes: the only folders it ever replaces.
 MARKER = ".policypress-site"
@@ -40,6 +43,7 @@ def check(config_file: Path) -> int:
     problems = settings.warnings + result.problems
     if problems:
         print(format_problems(problems), file=sys.stderr)
+        print_notes(result.site)
         return 1
     count = len(result.site.policies)
     print(f"policypress: {count} polic{'y' if count == 1 else 'ies'} in {len(settings.languages)} languages, no problems")
@@ -47,7 +51,14 @@ def check(config_file: Path) -> int:
         if policy.draft is not None:
             print(f"note: {policy.id} {policy.draft.version} is not released yet; "
                   f"run `policypress release {policy.id}` to publish it")
+    print_notes(result.site)
     return 0
+
+
+def print_notes(site: Site) -> None:
+    """Findings that refuse nothing: retention stated as a criterion in words (GDPR Art. 13(2)(a))."""
+    for note in criterion_notes(site):
+        print(f"note: {note}")
 
 
 def release(config_file: Path, policy_id: str, published: dt.date | None) -> int:

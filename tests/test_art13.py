@@ -39,7 +39,9 @@ CASES: dict[str, tuple[Callable[[Meta], None], str]] = {
     "retention": (lambda m: purpose(m, "orders").pop("retention"),
                   f"{SV}:13: processing[0].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or "
                   "the criteria for each purpose (orders); expected retention: {duration: P2Y, after: …}, {after: …} "
-                  "or {statute: …}"),
+                  "or {statute: …}, where after is one of: account-closure, case-closed, collection, consent-withdrawal, "
+                  "end-of-contract, end-of-financial-year, last-activity, objection, purchase; or, where no period can "
+                  "be stated, retention_criterion: the criterion in words"),
     "requirement": (lambda m: purpose(m, "fraud").pop("requirement"),
                     f"{SV}:34: processing[2].requirement: missing: GDPR Art. 13(2)(e) requires whether providing the data is "
                     "required for each purpose (fraud); expected requirement: one of statutory, contractual, "

@@ -177,8 +177,7 @@ CASES = [
     case("missing_required_field", SV_FILE, "summary: Nyhetsbrevet har fått en egen rad.\n", "",
          f"{SV}:2: summary: required field is missing; expected what changed in this version, in this language"),
     case("missing_required_field_in_register_entry", SV_FILE, "    legal_basis: eu-gdpr:A6-1-b\n", "",
-         f"{SV}:13: processing[0].legal_basis: required field is missing; "
-         "expected a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b, or a list of them"),
+         f"{SV}:13: processing[0].legal_basis: required field is missing; {LEGAL_BASES}, or a list of them"),
     case("empty_required_field", SV_FILE, "title: Integritetspolicy", 'title: ""',
          f"{SV}:3: title: expected text, found empty text"),
     case("required_field_without_value", EN_FILE, "summary: The newsletter has a row of its own.", "summary:",
@@ -222,7 +221,8 @@ CASES = [
     case("unknown_key_inside_register_entry", SV_FILE, "    retention: {duration: P3Y", "    retension: {duration: P3Y",
          f"{SV}:18: processing[0].retension: unknown key 'retension'; did you mean 'retention'? expected one of: "
          "id, purpose, legal_basis, special_category_condition, data, subjects, sources, recipients, retention, "
-         "requirement, automated_decisions, profiling, name, description, legitimate_interest, retention_note"),
+         "requirement, automated_decisions, profiling, name, description, legitimate_interest, retention_note, "
+         "retention_criterion"),
     case("misspelt_policy_key_is_not_silently_a_plain_page", SV_FILE, "policy: privacy", "polcy: privacy",
          f"{EN}: policy 'privacy' has no sv text: {SV} exists but has no 'policy: privacy' line; expected it there",
          f"{SV}:2: polcy: unknown key 'polcy'; did you mean 'policy'? this page has policy fields but no "
@@ -274,15 +274,17 @@ CASES = [
          f"{SV}:52: transfers[0].country: expected countries outside the EU/EEA, found 'DE'; "
          "transfers within the EU/EEA need no safeguard, so remove this entry"),
     case("unknown_country_code", SV_FILE, "    country: US", "    country: us",
-         f"{SV}:52: transfers[0].country: expected a two-letter ISO 3166 country code in capitals, e.g. SE or US, "
-         "found text 'us'; did you mean 'US'?"),
+         f"{SV}:52: transfers[0].country: expected a two-letter ISO 3166 country code in capitals (e.g. SE or US) or a "
+         "region, one of: EEA, third-countries, worldwide, found text 'us'; did you mean 'US'?"),
     case("iso_duration", SV_FILE, "duration: P3Y", "duration: 3 years",
          f"{SV}:18: processing[0].retention.duration: expected an ISO 8601 duration such as P2Y (2 years), "
          "P6M (6 months), P30D (30 days) or PT12H (12 hours), found text '3 years'"),
     case("retention_needs_duration_or_event", SV_FILE, "retention: {duration: P3Y, after: purchase}", "retention: {}",
          f"{SV}:18: processing[0].retention: expected one of: {{duration: P2Y, after: end-of-contract}}, "
          "{after: end-of-contract} (kept until then), {statute: \"Bokföringslagen (1999:1078)\"} (as long as that law "
-         "requires) or {duration: P7Y, after: end-of-financial-year, statute: …}, found a mapping (key: value pairs)"),
+         "requires) or {duration: P7Y, after: end-of-financial-year, statute: …}, where after is one of: "
+         "account-closure, case-closed, collection, consent-withdrawal, end-of-contract, end-of-financial-year, "
+         "last-activity, objection, purchase, found a mapping (key: value pairs)"),
     Case("policy_fields_on_a_page_without_policy", [Write("about.sv.md", '---\ntitle: Om oss\nversion: "1.0"\n---\nText.\n')],
          ["docs/about.sv.md:3: policy: this page has policy fields but no 'policy: <id>' line, so it is not checked "
           "or versioned; expected 'policy: <id>' on a policy page"]),

@@ -39,18 +39,22 @@ SV_FILE = "privacy/index.sv.md"
 
 LEGAL_BASES = ("expected a GDPR Art. 6(1) legal basis, one of: eu-gdpr:A6-1-a, eu-gdpr:A6-1-b, eu-gdpr:A6-1-c, "
                "eu-gdpr:A6-1-d, eu-gdpr:A6-1-e, eu-gdpr:A6-1-f")
-A6 = "expected a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b"
 SAFEGUARDS = ("expected a GDPR Chapter V safeguard, one of: " + ", ".join(sorted(vocab.SAFEGUARDS)))
 ART9 = "expected a GDPR Art. 9(2) condition, one of: " + ", ".join(sorted(vocab.SPECIAL_CATEGORY_CONDITIONS))
 REQUIREMENTS = ("expected whether providing the data is required, one of: contract-prerequisite, contractual, "
                 "statutory, voluntary")
 EVENTS = "expected the event retention counts from, one of: " + ", ".join(sorted(vocab.RETENTION_EVENTS))
 RECIPIENT_KIND = ("expected a kind of recipient, one of: dpv:DataController, dpv:DataProcessor, "
-                  "dpv:GovernmentalOrganisation")
+                  "dpv:GovernmentalOrganisation, dpv:JointDataControllers")
 PERSONAL_DATA = "expected a kind of personal data: a DPV 2.3 term such as pd:EmailAddress"
 RETENTION_FORMS = ('expected a mapping: {duration: P2Y, after: end-of-contract}, {after: end-of-contract} (kept until '
                    'then), {statute: "Bokföringslagen (1999:1078)"} (as long as that law requires) or {duration: P7Y, '
-                   'after: end-of-financial-year, statute: …}')
+                   'after: end-of-financial-year, statute: …}, where after is one of: account-closure, case-closed, '
+                   'collection, consent-withdrawal, end-of-contract, end-of-financial-year, last-activity, objection, '
+                   'purchase')
+SOURCES = ("expected a data source, one of: dpv:DataControllerDataSource, dpv:DataPublishedByDataSubject, "
+           "dpv:DataSource, dpv:DataSubjectDataSource, dpv:NonPublicDataSource, dpv:PublicDataSource, "
+           "dpv:ThirdPartyDataSource")
 NOT_DPV = "it is not a term of DPV 2.3"
 A28 = ("eu-gdpr:A28 is the Art. 28 processor agreement, not a legal basis; work you do for your customers goes in "
        "processor_activities, and a processor you use is a recipient with kind dpv:DataProcessor")
@@ -109,8 +113,7 @@ AFTER = Field(18, "processing[0].retention.after", "retention: {duration: P3Y, a
 KIND = Field(47, "recipients[0].kind", "kind: dpv:DataController", "kind: {value}", RECIPIENT_KIND)
 TERM = Field(10, "personal_data[0].terms[1]", "terms: [pd:Name, pd:EmailAddress]", "terms: [pd:Name, {value}]",
              PERSONAL_DATA)
-SOURCE = Field(19, "processing[0].sources[0]", "sources: [dpv:DataSubjectDataSource]", "sources: [{value}]",
-               "expected a data source: a DPV 2.3 term such as dpv:DataSubjectDataSource")
+SOURCE = Field(19, "processing[0].sources[0]", "sources: [dpv:DataSubjectDataSource]", "sources: [{value}]", SOURCES)
 SUBJECT = Field(17, "processing[0].subjects[0]", "    data: [contact]\n    recipients: [post]",
                 "    data: [contact]\n    subjects: [{value}]\n    recipients: [post]",
                 "expected a kind of data subject: a DPV 2.3 term such as dpv:Customer")
@@ -125,6 +128,12 @@ DECISIONS = Field(6, "automated_decisions", "effective: 2026-03-01\n",
                   "effective: 2026-03-01\nautomated_decisions: {value}\n", "expected true or false")
 PURPOSE = Field(14, "processing[0].purpose[0]", "purpose: [dpv:ServiceProvision]", "purpose: [{value}]",
                 "expected a purpose: a DPV 2.3 term such as dpv:ServiceProvision")
+PLACE = Field(48, "recipients[0].country", "    country: NO", "    country: {value}",
+              "expected a two-letter ISO 3166 country code in capitals (e.g. SE or US) or a region, one of: EEA, "
+              "third-countries, worldwide")
+STORAGE = Field(59, "cookies[0].storage", "    duration: P6M\n    description: Kommer",
+                "    duration: P6M\n    storage: {value}\n    description: Kommer",
+                "expected where the item is stored, one of: cookie, local-storage, session-storage")
 
 
 def other_kind(kind: str, value: str, what: str, where: str, guess: str = "") -> str:
@@ -167,21 +176,21 @@ CASES = [
     # --- terms of other articles in legal_basis: every misplaced prefix ---------------------------
     LEGAL_BASIS("art9_condition_as_legal_basis", "eu-gdpr:A9-2-a",
                 "eu-gdpr:A9-2-a is an Art. 9(2) condition for special-category data; write it in "
-                "special_category_condition and keep the Art. 6(1) basis here", A6),
-    LEGAL_BASIS("art28_as_legal_basis", "eu-gdpr:A28", A28, A6),
+                "special_category_condition and keep the Art. 6(1) basis here"),
+    LEGAL_BASIS("art28_as_legal_basis", "eu-gdpr:A28", A28),
     LEGAL_BASIS("art49_derogation_as_legal_basis", "eu-gdpr:A49-1-a",
                 "eu-gdpr:A49-1-a is an Art. 49 derogation for transfers outside the EU/EEA; write it as a "
-                "safeguard under transfers", A6),
+                "safeguard under transfers"),
     LEGAL_BASIS("art46_safeguard_as_legal_basis", "eu-gdpr:A46-2-c",
                 "eu-gdpr:A46-2-c is an Art. 46 safeguard for transfers outside the EU/EEA; write it as a safeguard "
-                "under transfers", A6),
+                "under transfers"),
     LEGAL_BASIS("art45_adequacy_as_legal_basis", "eu-gdpr:A45-3",
                 "eu-gdpr:A45-3 is an Art. 45 adequacy decision for transfers; write it as a safeguard under "
-                "transfers", A6),
+                "transfers"),
     LEGAL_BASIS("withdrawal_right_as_legal_basis", "eu-gdpr:A7-3",
-                "eu-gdpr:A7-3 is the right to withdraw consent; write it in rights and eu-gdpr:A6-1-a here", A6),
+                "eu-gdpr:A7-3 is the right to withdraw consent; write it in rights and eu-gdpr:A6-1-a here"),
     Case("misplaced_term_in_a_list_of_bases", LEGAL_BASIS.old, "legal_basis: [eu-gdpr:A6-1-b, eu-gdpr:A28]",
-         (f"{SV}:15: processing[0].legal_basis: item 2: {A6}, found text 'eu-gdpr:A28'; {A28}",)),
+         (f"{SV}:15: processing[0].legal_basis: item 2: {LEGAL_BASES}, found text 'eu-gdpr:A28'; {A28}",)),
     LEGAL_BASIS("a_right_as_legal_basis", "eu-gdpr:A15",
                 "eu-gdpr:A15 is a GDPR data-subject right; write it in rights"),
 
@@ -216,13 +225,37 @@ CASES = [
     NESTED_TERM.listed("list_inside_a_list", "pd:Name, pd:EmailAddress", "each item of terms is"),
     DECISIONS.listed("list_for_true_or_false", "false", "automated_decisions takes"),
     RETENTION.found("retention_in_words", '"as long as you are a customer"',
-                    "text 'as long as you are a customer'; put the words in retention_note and write retention in one "
-                    "of these forms"),
+                    "text 'as long as you are a customer'; where no period can be stated, write these words as "
+                    "retention_criterion instead of retention"),
     RETENTION("retention_as_a_bare_duration", "P2Y", "did you mean {duration: P2Y}?"),
     RETENTION("retention_as_a_bare_event", "end-of-contract", "did you mean {after: end-of-contract}?"),
     RETENTION.found("retention_as_a_list", "[P7Y, end-of-financial-year]",
                     "a list of 2 items; did you mean {duration: P7Y, after: end-of-financial-year}?"),
     TRANSFER.found("register_entry_as_text", "post", "text 'post'"),
+
+    # --- every closed set lists the values it accepts, also where the field is missing ----------------
+    AFTER("an_unknown_event_lists_the_events", "sale"),
+    REQUIREMENT("an_unknown_requirement_lists_the_statements", "mandatory"),
+    KIND("an_unknown_role_lists_the_kinds", "dpv:Recipient"),
+    PLACE("a_continent_lists_the_regions", "Europe"),
+    PLACE("a_region_in_other_capitals", "eea", "did you mean 'EEA'?"),
+    PLACE("a_pseudo_territory_is_not_a_country", "EU",
+          "'EU' is not a country; for several countries use a region or a list of codes"),
+    SAFEGUARD("an_unknown_safeguard_lists_the_safeguards", "SCC"),
+    RIGHT("a_right_in_words_lists_the_rights", "access", "did you mean 'eu-gdpr:A15'?"),
+    STORAGE("an_unknown_storage_lists_the_places", "indexeddb"),
+    SOURCE("an_unknown_source_lists_the_sources", "dpv:Rumour", NOT_DPV),
+    Case("a_missing_role_lists_the_kinds", "    kind: dpv:DataController\n", "",
+         (f"{SV}:46: recipients[0].kind: required field is missing; {RECIPIENT_KIND}",)),
+    Case("a_missing_safeguard_lists_the_safeguards", "    safeguard: eu-gdpr:A46-2-c\n", "",
+         (f"{SV}:51: transfers[0].safeguard: required field is missing; {SAFEGUARDS}, "
+          "or a list of them",)),
+    Case("an_empty_retention_lists_the_forms_and_events", RETENTION.old, "retention: {}",
+         (f"{SV}:18: processing[0].retention: {RETENTION_FORMS.replace('a mapping: ', 'one of: ')}, found a mapping "
+          "(key: value pairs)",)),
+    Case("a_criterion_inside_retention_is_written_beside_it", RETENTION.old, "retention: {criterion: Så länge du är kund}",
+         (f"{SV}:18: processing[0].retention.criterion: unknown key 'criterion'; did you mean 'retention_criterion', "
+          "beside retention rather than inside it? expected one of: duration, after, statute",)),
 
     # --- DPV's own words: the term DPV has for what was written --------------------------------------
     TERM("national_identification_number", "pd:NationalIdentificationNumber",

@@ -5,19 +5,29 @@ revision, so the living text may change) and reads it back through `load_site`."
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import rdflib
 from pyld import jsonld as pyld
 
-from conftest import FIXTURE_INFO, FixtureSite
+from conftest import FIXTURE_INFO, FIXTURES, FixtureSite, copy_site
 from policypress.core import jsonld
+from policypress.core.art13 import criterion_notes
+from policypress.core.load import load_site
 from policypress.core.model import Organisation, Register
+from policypress.core.register import view
 
 SV, EN = "privacy/index.sv.md", "privacy/index.en.md"
+# How the missing-retention finding says retention is written.
+RETENTION_EXPECTED = ("retention: {duration: P2Y, after: …}, {after: …} or {statute: …}, where after is one of: "
+                      "account-closure, case-closed, collection, consent-withdrawal, end-of-contract, "
+                      "end-of-financial-year, last-activity, objection, purchase; or, where no period can be stated, "
+                      "retention_criterion: the criterion in words")
 SV_SHOWN, EN_SHOWN = f"docs/{SV}", f"docs/{EN}"
 Meta = dict[str, Any]
 
@@ -202,9 +212,9 @@ CHECKS: dict[str, tuple[Callable[[Meta], None], list[str]]] = {
          f"{{logic: …, consequences: …}} (also missing in {EN_SHOWN})"]),
     "a pseudo-territory is not a country": (
         lambda m: m["recipients"][0].update(country="EU"),
-        [f"{SV_SHOWN}: recipients[0].country: expected a two-letter ISO 3166 country code in capitals, e.g. SE or US, "
-         "found text 'EU'; 'EU' is not a country; for several countries use a region (EEA, third-countries, worldwide) "
-         "or a list of codes"]),
+        [f"{SV_SHOWN}: recipients[0].country: expected a two-letter ISO 3166 country code in capitals (e.g. SE or US) "
+         "or a region, one of: EEA, third-countries, worldwide, found text 'EU'; 'EU' is not a country; for several "
+         "countries use a region or a list of codes"]),
     "a transfer to the EEA is no transfer": (
         lambda m: m["transfers"][0].update(country=["US", "EEA"]),
         [f"{SV_SHOWN}: transfers[0].country: expected countries outside the EU/EEA, found 'EEA'; transfers within "
@@ -231,7 +241,7 @@ def test_a_consistency_problem_hides_no_completeness_finding(draft: FixtureSite)
         f"{EN_SHOWN}: processing: the languages disagree: {SV_SHOWN} has a processing entry with id 'orders', this file "
         "has no labels for it; expected an entry with id: orders",
         f"{SV_SHOWN}: processing[0].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or the "
-        "criteria for each purpose (orders); expected retention: {duration: P2Y, after: …}, {after: …} or {statute: …}",
+        f"criteria for each purpose (orders); expected {RETENTION_EXPECTED}",
     ]
 
 
@@ -362,3 +372,156 @@ def test_a_policy_may_name_its_own_authority(draft: FixtureSite) -> None:
     # Without one in the policy or the site, the site is asked for it.
     draft.edit_meta(SV, lambda m: m.pop("authority"))
     assert [p for p in problems(draft, without_site_authority) if "plugins.policypress.authority" in p]
+
+
+# --- retention as a criterion in words (GDPR Art. 13(2)(a): "the criteria used to determine that period") ---
+
+CRITERION = {"sv": "Så länge du är kund hos oss, och därefter inom rimlig tid.",
+             "en": "As long as you are our customer, and a reasonable time after."}
+NOTE = ("processing[0].retention_criterion: GDPR Art. 13(2)(a): the data of 'orders' is kept as \"{criterion}\" says, "
+        "not for a stated period; a criterion must let the person work out the period (from which event, and for how "
+        "long); where you can, state retention: {{duration: P2Y, after: end-of-contract}} or {{statute: …}} instead")
+
+
+def with_criterion(site: FixtureSite) -> None:
+    """`orders` kept "as long as you are a customer": no period, no event, no law, only the words."""
+    def sv(meta: Meta) -> None:
+        purpose(meta, "orders").pop("retention")
+        purpose(meta, "orders")["retention_criterion"] = CRITERION["sv"]
+
+    site.edit_meta(SV, sv)
+    site.edit_meta(EN, lambda m: purpose(m, "orders").update(retention_criterion=CRITERION["en"]))
+
+
+def line_of(site: FixtureSite, path: str, text: str) -> int:
+    return next(n for n, line in enumerate(site.read(path).splitlines(), 1) if text in line)
+
+
+def test_a_criterion_in_words_stands_in_place_of_retention(draft: FixtureSite) -> None:
+    """No fact to invent: the criterion is read per language, shown in the retention column and
+    stated in the JSON-LD as a storage condition without a duration."""
+    with_criterion(draft)
+    reg = register(draft)
+    orders = reg.purpose("orders")
+    assert orders.retention is None
+    for language in ("sv", "en"):
+        assert orders.text[language].retention_criterion == CRITERION[language]
+        row = next(r for r in view("purposes", None, reg, language)["rows"] if r["id"] == "orders")
+        assert row["retention"] == CRITERION[language]
+    graph = graph_of(reg, "en")
+    (condition,) = graph.objects(rdflib.URIRef(BASE + "#process-orders"), DPV.hasStorageCondition)
+    assert (condition, rdflib.RDF.type, DPV.StorageCondition) in graph
+    assert (condition, rdflib.RDF.type, DPV.StorageDuration) not in graph
+    assert {o for _, o in graph.predicate_objects(condition) if isinstance(o, rdflib.Literal)} == {
+        rdflib.Literal(CRITERION["en"], lang="en")}
+    assert list(graph.objects(condition, DPV.hasDuration)) == []
+
+
+def test_check_notes_a_criterion_and_refuses_only_for_other_findings(draft: FixtureSite) -> None:
+    """The criterion is a notice in `check`'s output, not a problem: check passes with it, and
+    fails only for the policy's other Art. 13 findings, still noting the criterion."""
+    with_criterion(draft)
+    note = f"note: {SV_SHOWN}:{line_of(draft, SV, 'retention_criterion:')}: {NOTE.format(criterion=CRITERION['sv'])}"
+    check = draft.policypress("check")
+    assert (check.returncode, check.stderr) == (0, "")
+    assert check.stdout.splitlines() == [
+        "policypress: 1 policy in 2 languages, no problems",
+        "note: privacy 2.1 is not released yet; run `policypress release privacy` to publish it",
+        note]
+    draft.edit_meta(SV, lambda m: purpose(m, "fraud").pop("requirement"))
+    note = f"note: {SV_SHOWN}:{line_of(draft, SV, 'retention_criterion:')}: {NOTE.format(criterion=CRITERION['sv'])}"
+    check = draft.policypress("check")
+    assert check.returncode == 1
+    assert [line.strip() for line in check.stderr.splitlines()[1:]] == [
+        f"{SV_SHOWN}:{line_of(draft, SV, '- id: fraud')}: processing[2].requirement: missing: GDPR Art. 13(2)(e) "
+        "requires whether providing the data is required for each purpose (fraud); expected requirement: one of "
+        "statutory, contractual, contract-prerequisite, voluntary"]
+    assert check.stdout.splitlines() == [note]
+
+
+def test_a_strict_build_publishes_the_criterion(draft: FixtureSite) -> None:
+    """Released and built with --strict: the notice is logged as information, the page shows the
+    criterion in each language, and the page's JSON-LD and summary.json state it."""
+    with_criterion(draft)
+    assert draft.policypress("release", "privacy", "--date", "2026-02-01").returncode == 0
+    build = draft.build()
+    assert build.returncode == 0, build.output
+    assert f"INFO    -  policypress: note: {SV_SHOWN}:" in build.output and NOTE.format(criterion=CRITERION["sv"]) in build.output
+    for language, page, summary in (("sv", "privacy/index.html", "summary.json"),
+                                    ("en", "en/privacy/index.html", "en/summary.json")):
+        html = build.html(page)
+        assert html.select_one('tr[data-pp-purpose="orders"] .pp-register__retention').get_text() == CRITERION[language]
+        document = json.loads(html.select_one('script[type="application/ld+json"]').string)
+        process = next(n for n in document["@graph"] if n["@id"].endswith("#process-orders"))
+        assert process["dpv:hasStorageCondition"] == {
+            "@type": "dpv:StorageCondition", "description": {"@value": CRITERION[language], "@language": language}}
+        retention = json.loads((build.site / summary).read_text(encoding="utf-8"))["policies"][0]["retention"]
+        assert retention[0]["period"] == CRITERION[language]
+
+
+CRITERION_CHECKS: dict[str, tuple[Callable[[FixtureSite], None], list[str]]] = {
+    "a translation without the criterion": (
+        lambda site: site.edit_meta(SV, lambda m: (purpose(m, "orders").pop("retention"),
+                                                   purpose(m, "orders").update(retention_criterion=CRITERION["sv"]))),
+        [f"{EN_SHOWN}: processing[0].retention_criterion: required field is missing; GDPR Art. 13(2)(a): 'orders' "
+         f"gives its retention as a criterion in words in {SV_SHOWN}, so state the criterion in this language too"]),
+    "a criterion only in a translation": (
+        lambda site: site.edit_meta(EN, lambda m: purpose(m, "orders").update(retention_criterion=CRITERION["en"])),
+        [f"{EN_SHOWN}: processing[0].retention_criterion: the languages disagree: {SV_SHOWN} gives no "
+         "retention_criterion for 'orders'; a criterion is written in every language or in none: add it there (in "
+         "place of retention) or remove it here"]),
+    "a criterion beside a stated retention": (
+        lambda site: (with_criterion(site),
+                      site.edit_meta(SV, lambda m: purpose(m, "orders").update(retention={"after": "end-of-contract"}))),
+        [f"{SV_SHOWN}: processing[0].retention_criterion: expected retention or retention_criterion, not both: "
+         "retention states the period (or the event or law that sets it), retention_criterion the criterion in words "
+         "where no period can be stated; more words about a stated period go in retention_note"]),
+    "a criterion of no words": (
+        lambda site: (with_criterion(site), site.edit_meta(SV, lambda m: purpose(m, "orders").update(retention_criterion=" "))),
+        [f"{SV_SHOWN}: processing[0].retention_criterion: expected text, found empty text"]),
+}
+
+
+@pytest.mark.parametrize("case", list(CRITERION_CHECKS))
+def test_a_criterion_is_stated_in_every_language_or_none(draft: FixtureSite, case: str) -> None:
+    edit, expected = CRITERION_CHECKS[case]
+    edit(draft)
+    assert problems(draft) == expected
+
+
+# Seed 002's rule as it words it: "Så länge det finns en kundrelation sparar WeSafe dina
+# personuppgifter … inom en rimlig tid efter det att ni upphör som kund".
+SEED_RULE = {"sv": "Så länge du är kund hos oss, och inom rimlig tid efter att du har slutat vara kund, om inte en "
+                   "lag kräver något annat.",
+             "en": "As long as you are our customer, and within a reasonable time after you stop being one, unless "
+                   "a law requires otherwise."}
+
+
+def test_seed_002_states_its_rule_as_written(tmp_path: Path) -> None:
+    """The seed's fixture had to write its rule as {after: end-of-contract} ("until the contract
+    ends", which the seed does not say) with the words in retention_note. As a criterion it
+    needs no such fact: the findings stay exactly the seed's own, and one notice is added (once
+    the one error that keeps the policy out of the site, DPV's top concept as a purpose, is
+    mended: notices are of policies that load)."""
+    from test_seeds import SEED_002, info
+
+    site = copy_site(FIXTURES / "seed-002", tmp_path / "seed-002")
+
+    def as_written(language: str) -> Callable[[Meta], None]:
+        def edit(meta: Meta) -> None:
+            services = purpose(meta, "services")
+            services.pop("retention", None)
+            services.pop("retention_note")
+            services["retention_criterion"] = SEED_RULE[language]
+            if language == "sv":
+                purpose(meta, "website")["purpose"] = ["dpv:ServiceOptimisation"]
+        return edit
+
+    site.edit_meta(SV, as_written("sv"))
+    site.edit_meta(EN, as_written("en"))
+    languages, default, details = info(site.root)
+    result = load_site(site.docs, languages, default, root=site.root, info=details)
+    assert [without_line(str(p)) for p in result.problems] == [
+        without_line(p) for p in SEED_002 if "dpv:Purpose is DPV's top concept" not in p]
+    assert [without_line(str(note)) for note in criterion_notes(result.site)] == [
+        f"{SV_SHOWN}: " + NOTE.format(criterion=SEED_RULE["sv"]).replace("'orders'", "'services'")]

@@ -24,6 +24,10 @@ from policypress.plugins.config import PolicyConfig, site_info
 
 SV = "docs/privacy/index.sv.md"
 Meta = dict[str, Any]
+# How the missing-retention finding goes on: the events `after` takes, and the criterion in words.
+RETENTION_EVENTS = (", where after is one of: account-closure, case-closed, collection, consent-withdrawal, "
+                    "end-of-contract, end-of-financial-year, last-activity, objection, purchase; or, where no period "
+                    "can be stated, retention_criterion: the criterion in words")
 
 
 # --- the findings ---------------------------------------------------------------------------------
@@ -66,7 +70,7 @@ SEED_001 = [
     # supplier") concerns customers, not visitors' cookies.
     f"{SV}:95: processing[4].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or the "
     "criteria for each purpose (cookies); expected retention: {duration: P2Y, after: …}, {after: …} or "
-    "{statute: …}",
+    "{statute: …}" + RETENTION_EVENTS,
     # The same omission as `transfers`, seen from the recipient: suppliers outside the EU/EEA, no
     # safeguard.
     f"{SV}:111: recipients[0].country: missing: GDPR Art. 13(1)(f) requires a safeguard for data sent outside the "
@@ -117,7 +121,7 @@ SEED_002 = [
     "contract-prerequisite, voluntary",
     f"{SV}:117: processing[5].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or the "
     "criteria for each purpose (website); expected retention: {duration: P2Y, after: …}, {after: …} or "
-    "{statute: …}",
+    "{statute: …}" + RETENTION_EVENTS,
     f"{SV}:118: processing[5].purpose[0]: expected a purpose: a DPV 2.3 term such as dpv:ServiceProvision, found "
     "text 'dpv:Purpose'; dpv:Purpose is DPV's top concept and says nothing about what is done; GDPR Art. 13(1)(c) "
     "asks for the purpose itself, such as dpv:ServiceProvision or dpv:CustomerCare",
@@ -128,7 +132,7 @@ SEED_002 = [
     "contract-prerequisite, voluntary",
     f"{SV}:127: processing[6].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or the "
     "criteria for each purpose (interest-retention); expected retention: {duration: P2Y, after: …}, {after: …} or "
-    "{statute: …}",
+    "{statute: …}" + RETENTION_EVENTS,
     # Job applications are named only as a way data reaches the company: no retention, and not
     # whether anything must be provided.
     f"{SV}:140: processing[7].requirement: missing: GDPR Art. 13(2)(e) requires whether providing the data is "
@@ -136,7 +140,7 @@ SEED_002 = [
     "contract-prerequisite, voluntary",
     f"{SV}:140: processing[7].retention: missing: GDPR Art. 13(2)(a) requires how long the data is kept, or the "
     "criteria for each purpose (recruitment); expected retention: {duration: P2Y, after: …}, {after: …} or "
-    "{statute: …}",
+    "{statute: …}" + RETENTION_EVENTS,
     # The companies data is shared with are not located anywhere; nothing says whether they are
     # outside the EU/EEA or under which safeguard (the same omission as `transfers`).
     f"{SV}:155: recipients[0].country: missing: GDPR Art. 13(1)(f) requires a safeguard for data sent outside the "

@@ -9,16 +9,21 @@ plugin's options in mkdocs.yml; the rest at the field of each policy's default-l
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from . import dpv
 from . import vocabulary as vocab
-from .frontmatter import Loc, Source
-from .model import Purpose, Register, Revision, SiteInfo, outside_eea
+from .frontmatter import Loc, Source, read_source
+from .model import Purpose, Register, Revision, Site, SiteInfo, outside_eea
 from .problems import Problem, field_path
-from .types import nearest
+from .types import listing, nearest
 
 # The rights Art. 13(2)(b) requires a policy to mention.
 REQUIRED_RIGHTS = ("eu-gdpr:A15", "eu-gdpr:A16", "eu-gdpr:A17", "eu-gdpr:A18", "eu-gdpr:A21", "eu-gdpr:A20")
+# How a purpose states its retention: a period, an event or a law, or the criterion in words.
+RETENTION_EXPECTED = (f"retention: {{duration: P2Y, after: …}}, {{after: …}} or {{statute: …}}, where after is one of: "
+                      f"{listing(vocab.RETENTION_EVENTS)}; or, where no period can be stated, retention_criterion: "
+                      "the criterion in words")
 
 
 def check_site(info: SiteInfo, config_source: str, authority_needed: bool = True) -> list[Problem]:
@@ -112,16 +117,18 @@ def check_policy(revision: Revision, source: Source) -> list[Problem]:
             missing(("recipients", index, "country"), "13(1)(f)", "a safeguard for data sent outside the EU/EEA",
                     f"a transfers entry for recipient {recipient.id!r} in {', '.join(recipient.country)}")
 
-    per_purpose: list[tuple[str, str, str, str, Callable[[object], bool]]] = [
-        ("retention", "13(2)(a)", "how long the data is kept, or the criteria",
-         "retention: {duration: P2Y, after: …}, {after: …} or {statute: …}", lambda v: v is not None),
+    language = source_language(revision)
+    per_purpose: list[tuple[str, str, str, str, Callable[[Purpose], bool]]] = [
+        ("retention", "13(2)(a)", "how long the data is kept, or the criteria", RETENTION_EXPECTED,
+         lambda p: p.retention is not None or bool(p.text[language].retention_criterion)),
         ("requirement", "13(2)(e)", "whether providing the data is required",
-         f"requirement: one of {', '.join(vocab.REQUIREMENTS)}", lambda v: v is not None),
-        ("sources", "14(2)(f)", "where the data comes from", f"sources: [{vocab.DATA_SUBJECT_SOURCE}, …]", bool),
+         f"requirement: one of {', '.join(vocab.REQUIREMENTS)}", lambda p: p.requirement is not None),
+        ("sources", "14(2)(f)", "where the data comes from", f"sources: [{vocab.DATA_SUBJECT_SOURCE}, …]",
+         lambda p: bool(p.sources)),
     ]
     for index, purpose in enumerate(register.processing):
         for field, article, what, expected, present in per_purpose:
-            if not present(getattr(purpose, field)):
+            if not present(purpose):
                 missing(("processing", index, field), article, f"{what} for each purpose ({purpose.id})", expected)
         problems.extend(_special_and_sources(register, index, purpose, source))
     # Asked once: whether automated decisions (Art. 22) are made at all.
@@ -146,3 +153,30 @@ def check_policy(revision: Revision, source: Source) -> list[Problem]:
         missing(("rights",), "13(2)(d)", "the right to lodge a complaint with a supervisory authority",
                 f"{vocab.COMPLAINT} in rights")
     return problems
+
+
+def criterion_notes(site: Site) -> list[Problem]:
+    """Notices, not problems: each purpose of a living text that gives its retention as a
+    criterion in words. Art. 13(2)(a) allows criteria where no period can be stated, so nothing
+    is refused; whether the words let a person work out the period only a person can judge."""
+    return [note for policy in site.policies.values() for note in _criteria(policy.living, site.default_language)]
+
+
+def _criteria(revision: Revision, language: str) -> list[Problem]:
+    criteria = [(index, purpose.id, purpose.text[language].retention_criterion)
+                for index, purpose in enumerate(revision.register.processing) if purpose.retention is None]
+    criteria = [(index, pid, criterion) for index, pid, criterion in criteria if criterion]
+    if not criteria:
+        return []
+    text = revision.texts[language]
+    # The lines are read from the file itself (the model keeps none), with the same reader.
+    source = read_source(text.path, text.source) if text.path else Source(Path(), text.source, None, "")
+    notes = []
+    for index, pid, criterion in criteria:
+        loc: Loc = ("processing", index, "retention_criterion")
+        notes.append(Problem(source.shown, source.line_of(loc), field_path(loc),
+                             f"GDPR Art. 13(2)(a): the data of {pid!r} is kept as \"{criterion}\" says, not for a "
+                             "stated period; a criterion must let the person work out the period (from which event, "
+                             "and for how long); where you can, state retention: {duration: P2Y, after: "
+                             "end-of-contract} or {statute: …} instead"))
+    return notes

@@ -53,6 +53,11 @@ def _entry(curie: str) -> dict[str, Any] | None:
     return _table()["terms"].get(prefix, {}).get(name)
 
 
+def entry(curie: str) -> dict[str, Any] | None:
+    """What DPV says of a term: its kind, types, broader concepts, label and definition."""
+    return _entry(curie)
+
+
 def exists(curie: str) -> bool:
     return _entry(curie) is not None
 

@@ -192,11 +192,13 @@ def process_node(register: Register, purpose: Purpose, language: str, base: str,
         involved = [transfer_id(base, t) for r in purpose.recipients for t in register.transfers_to(r)]
         if involved:
             process["dpv:hasProcess"] = [ref(t) for t in dict.fromkeys(involved)]
-    if purpose.retention is not None:
-        condition: Node = {"@type": "dpv:StorageDuration" if purpose.retention.duration else "dpv:StorageCondition",
-                           "description": text(retention_text(purpose, language), language)}
-        if purpose.retention.duration:
-            condition["dpv:hasDuration"] = {"@value": str(purpose.retention.duration), "@type": "xsd:duration"}
+    # A stated retention, or its criterion in words (no duration to state: a plain condition).
+    if retention := retention_text(purpose, language):
+        duration = purpose.retention.duration if purpose.retention else None
+        condition: Node = {"@type": "dpv:StorageDuration" if duration else "dpv:StorageCondition",
+                           "description": text(retention, language)}
+        if duration:
+            condition["dpv:hasDuration"] = {"@value": str(duration), "@type": "xsd:duration"}
         process["dpv:hasStorageCondition"] = condition
     handling = [ref("dpv:AutomatedDecisionMaking")] if register.decides_automatically(purpose) else []
     handling += [ref("dpv:Profiling")] if purpose.profiling else []

@@ -41,6 +41,7 @@ FIELD_STAND_INS: dict[tuple[str, str], Any] = {
     ("processing", "special_category_condition"): "eu-gdpr:A9-2-a", ("processing", "data"): [],
     ("processing", "subjects"): [], ("processing", "sources"): ["dpv:DataSubjectDataSource"],
     ("processing", "recipients"): [], ("processing", "retention"): {"statute": "-"},
+    ("processing", "retention_criterion"): "-",
     ("processing", "requirement"): "voluntary", ("processing", "automated_decisions"): False,
     ("processing", "profiling"): False, ("processing", "name"): "-", ("processing", "description"): "-",
     ("personal_data", "terms"): ["pd:Name"], ("personal_data", "name"): "-",

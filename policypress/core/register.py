@@ -117,10 +117,10 @@ def duration_text(duration: Duration, language: str) -> str:
 
 def retention_text(purpose: Purpose, language: str) -> str:
     """How long, in words: "3 years after the purchase", "Until the contract ends", "As long as
-    the law requires (Bokföringslagen (1999:1078))"."""
+    the law requires (Bokföringslagen (1999:1078))", or the criterion as the policy words it."""
     retention = purpose.retention
     if retention is None:
-        return ""
+        return purpose.text[language].retention_criterion or ""
     parts = []
     if retention.duration is not None:
         parts.append(duration_text(retention.duration, language))

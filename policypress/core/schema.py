@@ -30,20 +30,24 @@ from .types import (
     Text,
     VersionField,
     fail,
+    listing,
     one_of,
     one_or_more,
 )
 
 
-def dpv_term(kind: str, prefixes: tuple[str, ...], what: str, example: str):
-    """A validator for a DPV 2.3 term of one kind (checked offline against the derived list)."""
+def dpv_term(kind: str, prefixes: tuple[str, ...], what: str, example: str, listed: bool = False):
+    """A validator for a DPV 2.3 term of one kind (checked offline against the derived list). A
+    kind with few terms (`listed`) names them all; the others, one example."""
 
     def validate(value: object) -> str:
+        expected = (f"{what}, one of: {listing(dpv.terms_of(kind, prefixes))}" if listed
+                    else f"{what}: a DPV 2.3 term such as {example}")
         if not isinstance(value, str) or ":" not in value:
-            raise fail(f"{what}: a DPV term such as {example}", value)
+            raise fail(expected if listed else f"{what}: a DPV term such as {example}", value)
         problem = dpv.problem(value, kind, prefixes)
         if problem:
-            raise fail(f"{what}: a DPV 2.3 term such as {example}", value, problem)
+            raise fail(expected, value, problem)
         return value
 
     return validate
@@ -54,15 +58,16 @@ def legal_basis(value: object) -> str:
     if isinstance(value, str):
         for prefix, where in vocab.MISPLACED_BASES:
             if value.startswith(prefix):
-                raise fail("a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b", value, f"{value} {where}")
+                raise fail(f"a GDPR Art. 6(1) legal basis, one of: {listing(vocab.LEGAL_BASES)}", value, f"{value} {where}")
     return one_of(vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis")(value)
 
 
 def data_source(value: object) -> str:
     """A DPV DataSource class (dpv:PublicDataSource), or the id of a named source (spar)."""
     if isinstance(value, str) and ":" not in value:
-        return _slug_or(value, "a DPV data source such as dpv:DataSubjectDataSource, or the id of an entry of sources")
-    return dpv_term("source", ("dpv",), "a data source", "dpv:DataSubjectDataSource")(value)
+        return _slug_or(value, f"a data source, one of: {listing(dpv.terms_of('source', ('dpv',)))}, or the id of an "
+                               "entry of sources")
+    return dpv_term("source", ("dpv",), "a data source", "dpv:DataSubjectDataSource", listed=True)(value)
 
 
 def _slug_or(value: str, expected: str) -> str:
@@ -81,7 +86,8 @@ Right = Annotated[str, PlainValidator(one_of(vocab.RIGHTS, "a GDPR data-subject 
 Requirement = Annotated[str, PlainValidator(one_of(vocab.REQUIREMENTS, "whether providing the data is required"))]
 RetentionEvent = Annotated[str, PlainValidator(one_of(vocab.RETENTION_EVENTS, "the event retention counts from"))]
 DataSource = Annotated[str, PlainValidator(data_source)]
-SourceKind = Annotated[str, PlainValidator(dpv_term("source", ("dpv",), "a data source", "dpv:PublicDataSource"))]
+SourceKind = Annotated[str, PlainValidator(dpv_term("source", ("dpv",), "a data source", "dpv:PublicDataSource",
+                                                   listed=True))]
 RecipientKind = Annotated[str, PlainValidator(one_of(vocab.RECIPIENT_KINDS, "a kind of recipient"))]
 StorageKind = Annotated[str, PlainValidator(one_of(vocab.STORAGE_KINDS, "where the item is stored"))]
 PurposeTerm = Annotated[str, PlainValidator(dpv_term("purpose", ("dpv",), "a purpose", "dpv:ServiceProvision"))]
@@ -120,7 +126,8 @@ class DataCategoryEntry(DataCategoryText, DataCategoryFacts):
 
 RETENTION_FORMS = ("{duration: P2Y, after: end-of-contract}, {after: end-of-contract} (kept until then), "
                    "{statute: \"Bokföringslagen (1999:1078)\"} (as long as that law requires) or "
-                   "{duration: P7Y, after: end-of-financial-year, statute: …}")
+                   "{duration: P7Y, after: end-of-financial-year, statute: …}, where after is one of: "
+                   f"{listing(vocab.RETENTION_EVENTS)}")
 
 
 class Retention(Strict):
@@ -149,7 +156,12 @@ class PurposeText(Strict):
     name: Text = Field(description="the purpose as readers know it, e.g. 'Delivering your order'")
     description: Text = Field(description="what is done with the data for this purpose")
     legitimate_interest: OptionalText = Field(default=None, description="the interest pursued, required when legal_basis is eu-gdpr:A6-1-f")
-    retention_note: OptionalText = None
+    retention_note: OptionalText = Field(default=None, description="more about how long the data is kept")
+    # Art. 13(2)(a) allows "the criteria used to determine that period" where no period can be
+    # stated: the criterion as the policy words it, in every language, in place of `retention`.
+    retention_criterion: OptionalText = Field(
+        default=None, description="how long the data is kept, in words, where no period can be stated "
+                                  "(e.g. 'as long as you are a customer'), in place of retention")
     automated_decisions: AutomatedDecisionsText | None = Field(
         default=None, description="{logic: …, consequences: …} when automated decisions are made for this purpose")
 
@@ -157,7 +169,8 @@ class PurposeText(Strict):
 class PurposeFacts(Strict):
     id: Slug = Field(description="an id for this purpose, e.g. 'orders'")
     purpose: list[PurposeTerm] = Field(min_length=1, description="a list of DPV purposes, e.g. [dpv:ServiceProvision]")
-    legal_basis: LegalBases = Field(description="a GDPR Art. 6(1) legal basis, e.g. eu-gdpr:A6-1-b, or a list of them")
+    legal_basis: LegalBases = Field(description=f"a GDPR Art. 6(1) legal basis, one of: {listing(vocab.LEGAL_BASES)}, "
+                                                "or a list of them")
     special_category_condition: Art9Conditions | None = Field(
         default=None, description="a GDPR Art. 9(2) condition such as eu-gdpr:A9-2-a, or a list of them")
     data: list[Slug] = Field(default_factory=list, description="ids of personal_data categories")
@@ -212,9 +225,9 @@ class RecipientText(Strict):
 
 class RecipientFacts(Strict):
     id: Slug = Field(description="an id for this recipient, e.g. 'payments'")
-    kind: RecipientKind = Field(description="dpv:DataProcessor, dpv:DataController or dpv:GovernmentalOrganisation")
-    country: Place = Field(description="where the recipient is: an ISO code (SE), a list of codes, or a region "
-                                        "(EEA, third-countries, worldwide)")
+    kind: RecipientKind = Field(description=f"a kind of recipient, one of: {listing(vocab.RECIPIENT_KINDS)}")
+    country: Place = Field(description="where the recipient is: an ISO code (SE), a list of codes, or a region, "
+                                        f"one of: {listing(vocab.REGIONS)}")
 
 
 class RecipientEntry(RecipientText, RecipientFacts):
@@ -227,7 +240,8 @@ class Transfer(Strict):
 
     recipient: Slug | None = Field(default=None, description="the id of a recipient")
     country: Place = Field(description="the third country (US), a list of them, or third-countries / worldwide")
-    safeguard: Safeguards = Field(description="the GDPR Chapter V safeguard, e.g. eu-gdpr:A46-2-c, or a list of them")
+    safeguard: Safeguards = Field(description=f"a GDPR Chapter V safeguard, one of: {listing(vocab.SAFEGUARDS)}, "
+                                              "or a list of them")
 
 
 # --- the supervisory authority, when a policy names its own ---------------------------------

@@ -49,8 +49,8 @@ def summary(info: SiteInfo, revision: Revision, language: str) -> dict[str, Any]
         "purposes": [{"id": p.id, "name": p.text[language].name,
                       "legal_bases": labels(p.legal_basis, vocab.LEGAL_BASES, language),
                       "data": [categories[c] for c in p.data if c in categories]} for p in register.processing],
-        "retention": [{"purpose": p.text[language].name, "period": retention_text(p, language)}
-                      for p in register.processing if p.retention is not None],
+        "retention": [{"purpose": p.text[language].name, "period": period}  # a period or its criterion
+                      for p in register.processing if (period := retention_text(p, language))],
         "recipients": [{"name": r.text[language].name, "role": vocab.label(vocab.RECIPIENT_KINDS, r.kind, language),
                         "where": place_text(r.country, language)} for r in register.recipients],
         "transfers": [{"recipient": recipients.get(t.recipient or "") or None, "where": place_text(t.country, language),

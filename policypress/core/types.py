@@ -126,6 +126,21 @@ def _content(words: tuple[_Word, ...]) -> list[_Word]:
     return [w for w in words if w.text not in STOPWORDS]
 
 
+# For other searches of terms by their words (`policypress terms`): words compared as here.
+Word = _Word
+
+
+def content_words(text: str, keep_general: bool = False) -> list[Word]:
+    """The words of a text as `nearest` compares them, without the general ones ("information
+    about") unless `keep_general`."""
+    return list(_words(text)) if keep_general else _content(_words(text))
+
+
+def same_word(a: Word, b: Word) -> float:
+    """1 for the same word, 0.9 for a typo of it, 0 for another word (see `_similar`)."""
+    return _similar(a, b)
+
+
 @functools.lru_cache(maxsize=65536)
 def _similar(a: _Word, b: _Word) -> float:
     """1 for the same word, 0.9 for a typo of it, 0 for another word. A typo keeps the first
@@ -379,6 +394,11 @@ def _cookie_name(value: Any) -> str:
 CookieName = Annotated[str, PlainValidator(_cookie_name)]
 
 
+def listing(choices: Collection[str]) -> str:
+    """The accepted values of a closed set, as every message lists them."""
+    return ", ".join(sorted(choices))
+
+
 def one_of(choices: Mapping[str, Mapping[str, str]], what: str) -> Callable[[Any], str]:
     """A validator accepting only the given terms. On a miss it says where a term of another field
     belongs (an Art. 6(1) basis written as a safeguard), or suggests the term whose label was
@@ -389,7 +409,7 @@ def one_of(choices: Mapping[str, Mapping[str, str]], what: str) -> Callable[[Any
     def validate(value: Any) -> str:
         if isinstance(value, str) and value in choices:
             return value
-        listed = ", ".join(sorted(choices))
+        listed = listing(choices)
         hint = misplaced(value, choices) if isinstance(value, str) else None
         if isinstance(value, str) and not hint:
             guess = by_label.get(value.strip().lower()) or nearest(value, choices, about)
@@ -488,20 +508,22 @@ def country_codes() -> frozenset[str]:
     return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
 
 
-def _country(value: Any) -> str:
+# What a place is written as: the regions are a closed set, so they are listed.
+PLACE = f"a two-letter ISO 3166 country code in capitals (e.g. SE or US) or a region, one of: {listing(REGIONS)}"
+
+
+def _place(value: Any) -> str:
+    """A country code or a region; a miss names the code or region meant (`us`, `eea`)."""
     territories = country_codes() - PSEUDO_TERRITORIES
-    if isinstance(value, str) and value in territories:
+    if isinstance(value, str) and (value in territories or value in REGIONS):
         return value
     if isinstance(value, str) and value.upper() in PSEUDO_TERRITORIES:
-        raise fail("a two-letter ISO 3166 country code in capitals, e.g. SE or US", value,
-                   f"{value!r} is not a country; for several countries use a region ({', '.join(REGIONS)}) "
-                   f"or a list of codes")
-    guess = value.upper() if isinstance(value, str) and value.upper() in territories else None
-    raise fail("a two-letter ISO 3166 country code in capitals, e.g. SE or US", value,
-               f"did you mean {guess!r}?" if guess else "")
-
-
-Country = Annotated[str, PlainValidator(_country)]
+        raise fail(PLACE, value, f"{value!r} is not a country; for several countries use a region or a list of codes")
+    regions = {region.lower(): region for region in REGIONS}
+    guess = None
+    if isinstance(value, str):
+        guess = value.upper() if value.upper() in territories else regions.get(value.lower())
+    raise fail(PLACE, value, f"did you mean {guess!r}?" if guess else "")
 
 
 def one_or_more(validate: Callable[[Any], str], what: str) -> Callable[[Any], tuple[str, ...]]:
@@ -528,12 +550,6 @@ def one_or_more(validate: Callable[[Any], str], what: str) -> Callable[[Any], tu
     return many
 
 
-def _place(value: Any) -> str:
-    if isinstance(value, str) and value in REGIONS:
-        return value
-    return _country(value)
-
-
 # Where a recipient is or data goes: one ISO code, a list of codes, or a region.
 Place = Annotated[tuple[str, ...], PlainValidator(one_or_more(_place, "a two-letter ISO 3166 country code "
-                                                              "(e.g. SE) or a region (EEA, third-countries, worldwide)"))]
+                                                              f"(e.g. SE) or a region ({listing(REGIONS)})"))]

@@ -107,8 +107,8 @@ def _not_a_mapping(schema: type[BaseModel], loc: Loc, found: object) -> str:
     meant = _meant_as(model, found)
     if meant:
         hint = f"; did you mean {{{', '.join(f'{k}: {v}' for k, v in meant.items())}}}?"
-    elif isinstance(found, str) and found.strip() and f"{key}_note" in parent.model_fields:
-        hint = f"; put the words in {key}_note and write {key} in one of these forms"
+    elif isinstance(found, str) and found.strip() and f"{key}_criterion" in parent.model_fields:
+        hint = f"; where no period can be stated, write these words as {key}_criterion instead of {key}"
     else:
         hint = ""
     return f"expected {expected}, found {describe(found)}{hint}"
@@ -153,6 +153,10 @@ def _unknown_key(source: Source, schema: type[BaseModel], loc: Loc, found: objec
     allowed = [*parent.model_fields, *(PAGE_KEYS if parent is schema else ())]
     guess = nearest(key, allowed)
     hint = f"did you mean {guess!r}? " if guess else ""
+    # `retention: {criterion: …}` for the key beside it, `retention_criterion`.
+    beside = f"{loc[-2]}_{key}" if len(loc) > 1 and isinstance(loc[-2], str) else ""
+    if beside in _model_at(schema, loc[:-2]).model_fields:
+        hint = f"did you mean {beside!r}, beside {loc[-2]} rather than inside it? "
     return f"unknown key {key!r}; {hint}expected one of: {', '.join(parent.model_fields)}"
 
 
@@ -252,6 +256,11 @@ def check_register(source: Source) -> list[Problem]:
             add(loc, f"expected the id of an entry of {list_name} ({listed}), found {value!r}{hint}")
 
     for i, purpose in _entries(meta, "processing"):
+        if "retention" in purpose and "retention_criterion" in purpose:
+            add(("processing", i, "retention_criterion"),
+                "expected retention or retention_criterion, not both: retention states the period (or the event "
+                "or law that sets it), retention_criterion the criterion in words where no period can be stated; "
+                "more words about a stated period go in retention_note")
         for j, category in _strings(purpose.get("data")):
             refer(("processing", i, "data", j), category, "personal_data")
         for j, recipient in _strings(purpose.get("recipients")):
@@ -361,8 +370,29 @@ def check_labels(default: Source, translations: list[Source]) -> list[Problem]:
             needed.append((("processing", pid, "automated_decisions"), "{logic: …, consequences: …}",
                            f"GDPR Art. 13(2)(f): automated decisions are made for {pid!r}, so explain the logic "
                            "and what they mean for the person"))
+        if purpose.get("retention_criterion"):
+            needed.append((("processing", pid, "retention_criterion"), "the criterion",
+                           f"GDPR Art. 13(2)(a): {pid!r} gives its retention as a criterion in words"))
     for where, what, why in needed:
         problems += _missing_label(default, translations, where, what, why)
+    return problems + _unstated_criteria(default, translations)
+
+
+def _unstated_criteria(default: Source, translations: list[Source]) -> list[Problem]:
+    """A criterion in a translation for a purpose whose default-language entry has none: whether
+    retention is a period or a criterion is a fact, stated by the default-language file."""
+    stated = {item.get("id") for _, item in _entries(default.meta, "processing") if item.get("retention_criterion")}
+    known = {item.get("id") for _, item in _entries(default.meta, "processing")}
+    problems = []
+    for source in translations:
+        for index, item in _entries(source.meta, "processing"):
+            pid = item.get("id")
+            if "retention_criterion" in item and pid in known and pid not in stated:
+                loc: Loc = ("processing", index, "retention_criterion")
+                problems.append(Problem(source.shown, source.line_of(loc), field_path(loc),
+                                        f"the languages disagree: {default.shown} gives no retention_criterion for "
+                                        f"{pid!r}; a criterion is written in every language or in none: add it there "
+                                        "(in place of retention) or remove it here"))
     return problems
 
 

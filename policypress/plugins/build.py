@@ -9,6 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
+from ..core.art13 import criterion_notes
 from ..core.load import LoadResult, load_site
 from ..core.problems import PolicyError, Problem, format_problems
 from ..core.symlinks import links_in
@@ -61,6 +62,9 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
             log.warning(f"{policy.living.texts[default_language].source}: {policy.id} {policy.draft.version} is not "
                         f"released yet; run `policypress release {policy.id}` to publish it (until then the site "
                         f"shows {'nothing' if shown.published is None else shown.version})")
+    # Findings that refuse nothing, not even a strict build: retention criteria in words.
+    for note in criterion_notes(site):
+        log.info(f"note: {note}")
     build.consent_policy = consent.consent_policy(site, options.consent)
     # A privacy policy left out for its own problems is not missing: those problems say why.
     if site.policies and options.privacy_policy not in site.policies and options.privacy_policy not in result.set_aside:
