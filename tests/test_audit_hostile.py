@@ -228,7 +228,7 @@ def test_websockets_to_another_origin_are_requests_to_a_third_party(hostile_audi
         (f"{sockets.url}/{room}", "websocket") for room in "abc"]
     assert findings(hostile_audit) == [("before-consent", "request", f"{sockets.url}/a", state, "/websocket.html")
                                        for state in ("none", "reject")]
-    assert sockets.paths.count("/a") == 3  # the browser reached it in each of the three profiles
+    assert "/a" in sockets.paths  # real connections, not only attempts
     assert hostile_audit["summary"]["exit"] == 1
 
 
