@@ -52,6 +52,9 @@ def read_config(config_file: Path, site_dir: Path | None = None) -> MkDocsConfig
             config.load_file(file)
     except ConfigurationError as error:
         raise UsageError(f"{config_file}: {error}") from None
+    except RecursionError:  # a hostile file: YAML nested deeper than the parser can follow
+        raise UsageError(f"{config_file}: expected a mapping of MkDocs options, found values nested too deeply to "
+                         f"be read; write the configuration out flat") from None
     if site_dir is not None:
         config.load_dict({"site_dir": str(site_dir)})
     return config

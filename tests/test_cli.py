@@ -66,3 +66,12 @@ def test_the_installed_command_runs_in_a_new_process(minimal: FixtureSite) -> No
     result = subprocess.run([str(command), "check"], capture_output=True, text=True, cwd=minimal.root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "policypress: 1 policy in 2 languages, no problems"
+
+
+def test_a_config_nested_without_end_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nextra: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "policypress.cli", "check"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr == ("policypress: mkdocs.yml: expected a mapping of MkDocs options, found values nested too "
+                             "deeply to be read; write the configuration out flat\n")
