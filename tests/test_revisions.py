@@ -8,6 +8,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup, Tag
 
 from conftest import FIXTURES, TODAY, Build, FixtureSite, copy_site
 from policypress.core import archive
@@ -340,6 +341,33 @@ def test_example_diff_collapses_unchanged_sections(example_build: Build) -> None
     assert row is not None and "Personliga kaffetips" in row.get_text()
 
 
+def without_marks(element: Tag) -> Tag:
+    """An element of a diff page as the new revision reads it: deletions and hidden texts left out,
+    insertions unwrapped."""
+    copy = BeautifulSoup(str(element), "lxml").find(element.name)
+    for node in copy.select("del, .pp-visually-hidden"):
+        node.decompose()
+    for node in copy.select("ins"):
+        node.unwrap()
+    return copy
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_example_diff_keeps_the_changed_rows_names_labels_and_lines(example_build: Build, prefix: str) -> None:
+    """The one register row 3.0 changes keeps its bold name, italic labels and lines like its
+    unchanged neighbours, and only the changed number is marked (issue 21 §2)."""
+    diff_page = example_build.html(f"{prefix}privacy/3.0/changes/index.html")
+    (row,) = diff_page.select(".pp-diff tr.pp-changed-item")
+    source = example_build.html(f"{prefix}privacy/3.0/index.html").select_one(
+        f'.pp-register tr[data-pp-purpose="{row["data-pp-purpose"]}"]')
+    shape = [(e.name, e.get("class"), " ".join(e.get_text(" ").split())) for e in without_marks(row).find_all(True)]
+    assert shape == [(e.name, e.get("class"), " ".join(e.get_text(" ").split())) for e in source.find_all(True)]
+    assert row.select("em") and row.select(".pp-register__name") and len(row.select("div.pp-register__detail")) > 2
+    hidden = [" ".join(h.get_text().split()) for h in row.select(".pp-visually-hidden")]
+    assert [(m.name, m.get_text().strip()) for m in row.select("ins, del")] == [
+        ("del", f"{hidden[0]} 90 {hidden[1]}"), ("ins", f"{hidden[2]} 60 {hidden[3]}")]
+
+
 def test_unchanged_sections_are_collapsed() -> None:
     from policypress.core.diff import render
     from policypress.core.texts import strings
@@ -433,7 +461,8 @@ def test_major_changes_feed_and_json_feed(announced: Build) -> None:
     assert document["feed_url"] == "https://policies.fixture.example/changes.json"
     assert document["home_page_url"] == "https://policies.fixture.example/changelog/"
     assert document["authors"] == [{"name": "Fixture AB"}]
-    assert document["description"] and document["icon"] == "https://policies.fixture.example/assets/images/favicon.png"
+    assert document["description"] and document["favicon"] == "https://policies.fixture.example/assets/images/favicon.png"
+    assert document["icon"] == "https://policies.fixture.example/assets/policypress/feed-icon.png"  # 512×512: test_sharing
     items = document["items"]
     assert [item["id"] for item in items] == [
         "tag:policies.fixture.example,2026-10-01:privacy/3.0/sv", "tag:policies.fixture.example,2026-02-01:privacy/2.1/sv"

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,31 +23,26 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from lxml.html import builder as E
+from jinja2 import Environment, FileSystemLoader
 
 from conftest import markdown_html, plugin_options
-from policypress.core import diff, register
+from policypress.core import diff
 from policypress.core.model import Revision, Site
 from policypress.core.texts import strings
+from policypress.plugins import pages
 
 LANGUAGES = [language["locale"] for language in plugin_options("i18n")["languages"]]
 HIDDEN = "pp-visually-hidden"
 MARK = "Xyzzy"  # a word no revision uses
 
 
-def cell(value: object) -> str:
-    return ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
-
-
-def table(kind: str, arg: str | None, revision: Revision, language: str) -> str:
-    rows = register.view(kind, arg, revision.register, language)["rows"]
-    return lxml_html.tostring(E.TABLE(E.TBODY(*[E.TR(*[E.TD(cell(v)) for v in row.values()]) for row in rows])),
-                              encoding="unicode")
+# The register's own template, as pages render it: its cells hold names, labels, lists and lines.
+TEMPLATES = Environment(loader=FileSystemLoader(Path(pages.__file__).resolve().parent.parent / "templates"))
 
 
 def page_html(revision: Revision, language: str) -> str:
     """A revision's text as its page shows it: Markdown, then its register's tables."""
-    html = markdown_html(revision.texts[language].body)
-    return register.replace_placeholders(html, lambda kind, arg: table(kind, arg, revision, language))
+    return pages.render_register(TEMPLATES, revision, language, markdown_html(revision.texts[language].body))
 
 
 def fragment(html: str) -> HtmlElement:
@@ -303,3 +299,107 @@ def test_markup_in_a_changed_text_stays_text() -> None:
     assert root.xpath(".//script") == []
     assert read_as(result.html, "del") == text_of(new)
     assert marked(root, "ins") == [inserted]
+
+
+# --- the markup of a changed block ------------------------------------------------------------------
+
+EMPTY = ("br", "img", "hr")
+
+
+def signature(element: HtmlElement) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Each word, sign and line break of a block with the elements it stands in (name and class),
+    outermost first, below the block itself."""
+    out: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+
+    def add(text: str | None, path: tuple[tuple[str, str], ...]) -> None:
+        out.extend((word, path) for word in re.findall(r"\w+|[^\w\s]", text or ""))
+
+    def walk(node: HtmlElement, path: tuple[tuple[str, str], ...]) -> None:
+        add(node.text, path)
+        for child in node:
+            if isinstance(child.tag, str):
+                if child.tag in EMPTY:
+                    out.append((f"<{child.tag}>", path))
+                else:
+                    walk(child, (*path, (child.tag, child.get("class") or "")))
+            add(child.tail, path)
+
+    walk(element, ())
+    return out
+
+
+def side(changed: HtmlElement, dropped: str) -> HtmlElement:
+    """A changed block as one revision reads it: the other's marks and the hidden texts removed,
+    its own marks unwrapped (their content kept in place)."""
+    copy = fragment(lxml_html.tostring(changed, encoding="unicode", with_tail=False))[0]
+    for node in copy.xpath(f".//{dropped} | .//*[contains(@class, '{HIDDEN}')]"):
+        node.drop_tree()
+    for node in copy.xpath(".//ins | .//del"):
+        node.drop_tag()
+    return copy
+
+
+def signatures(html: str) -> set[str]:
+    """The signature of every block of a text (headings without their permalink)."""
+    return {repr((block.kind, signature(block.element))) for block in diff.parse_blocks(html)}
+
+
+def assert_changed_blocks_keep_their_markup(result: diff.Diff, new_html: str) -> int:
+    """Each changed block read as the new revision (its deletions left out) has the markup of a
+    block of the new revision, word for word. (Read as the old one it need not: the words both
+    share stand as the new revision has them, such as in a list where there was one value.)"""
+    root = fragment(result.html)
+    changed = root.xpath(".//*[contains(concat(' ', @class, ' '), ' pp-changed ') or contains(@class, 'pp-changed-item')]")
+    new = signatures(new_html)
+    for element in changed:
+        assert repr((element.tag, signature(side(element, "del")))) in new, lxml_html.tostring(element, encoding="unicode")
+    return len(changed)
+
+
+def test_a_changed_block_keeps_the_names_labels_lists_and_lines_of_each_revision(compared: list[Compared]) -> None:
+    """The register's changed rows keep their bold names, italic labels and lines (issue 21 §2),
+    and so does every changed paragraph and list item of the example."""
+    rows = 0
+    for c in compared:
+        assert assert_changed_blocks_keep_their_markup(c.result, c.new_html) == c.result.stats.changed
+        rows += len(c.root.xpath(".//tr[contains(@class, 'pp-changed-item')][.//em][.//div]"))
+    assert rows > 0, "the example changes a register row that has labels and lines"
+
+
+INLINE = st.lists(
+    st.one_of(TEXT, TEXT.map(E.STRONG), TEXT.map(E.EM), st.just("").map(lambda _: E.BR()),
+              TEXT.map(lambda text: E.A(text, href="x/"))),
+    min_size=1, max_size=4)
+FORMATTED = st.lists(
+    st.one_of(INLINE.map(lambda parts: E.P(*parts)),
+              st.lists(INLINE, min_size=1, max_size=3).map(lambda items: E.UL(*[E.LI(*i) for i in items])),
+              st.lists(st.lists(INLINE, min_size=1, max_size=2), min_size=1, max_size=2).map(
+                  lambda rows: E.TABLE(E.TBODY(*[E.TR(*[E.TD(*c) for c in row]) for row in rows])))),
+    min_size=1, max_size=4).map(lambda blocks: "".join(lxml_html.tostring(block, encoding="unicode") for block in blocks))
+
+
+@settings(max_examples=300, deadline=None)
+@given(FORMATTED, FORMATTED)
+def test_any_two_formatted_texts_keep_their_markup(old: str, new: str) -> None:
+    result = compare(old, new, "en")
+    assert read_as(result.html, "del") == text_of(new)
+    assert read_as(result.html, "ins") == text_of(old)
+    assert_changed_blocks_keep_their_markup(result, new)
+    root = fragment(result.html)
+    assert root.xpath(".//ins//ins | .//del//del | .//ins//del | .//del//ins") == []
+    # A mark never holds a block: it stands inside the paragraph, item or cell it changes.
+    assert root.xpath(".//ins[not(contains(@class, 'pp-block'))]//*[self::p or self::li or self::td or self::div]"
+                      " | .//del[not(contains(@class, 'pp-block'))]//*[self::p or self::li or self::td or self::div]") == []
+
+
+def test_a_deleted_word_stays_in_the_bold_name_it_stood_in() -> None:
+    t = strings("sv")
+    old = "<p>Skickas av <strong>Letterfield Inc. Nordic</strong> i USA.</p>"
+    new = "<p>Skickas av <strong>Letterfield Nordic</strong> i USA.</p>"
+    root = fragment(compare(old, new, "sv").html)
+    (strong,) = root.iter("strong")
+    assert [" ".join(d.text_content().split()) for d in strong.iter("del")] == [f"{t['deleted_start']} Inc. {t['deleted_end']}"]
+    assert marked(root, "ins") == []
+    # A name deleted whole is shown bold and struck through.
+    root = fragment(compare(old, "<p>Skickas i USA.</p>", "sv").html)
+    assert [" ".join(words(d)) for d in root.xpath(".//del[strong]")] == ["av Letterfield Inc. Nordic"]

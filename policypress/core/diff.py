@@ -4,7 +4,7 @@ Both revisions are compared as rendered HTML, not Markdown, so markup noise (lin
 list markers, emphasis syntax) does not show up as a change. The text is cut into blocks
 (headings, paragraphs, list items, table rows), blocks are aligned with difflib's
 SequenceMatcher (Python's standard, well-kept diff), and inside each changed block the words
-are compared again. Every insertion and deletion is an `<ins>`/`<del>` element that starts
+are compared again, keeping the block's own markup (`diff_inline`). Every insertion and deletion is an `<ins>`/`<del>` element that starts
 with visually hidden text ("Deleted text: … end of deleted text"), so screen readers announce
 it, and is styled by line-through/underline and markers, not by colour alone. Sections
 without changes are collapsed into `<details>`.
@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -23,6 +22,7 @@ from typing import Literal
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from . import diff_inline
 from .texts import Strings
 
 Status = Literal["equal", "changed", "inserted", "deleted"]
@@ -34,7 +34,6 @@ SECTION = "h2"
 # Blocks at least this similar are shown as one changed block; less similar ones as a
 # deletion followed by an insertion.
 PAIR_RATIO = 0.4
-WORDS_RE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
 
 @dataclass
@@ -154,7 +153,7 @@ def _pair(old: Sequence[Block], new: Sequence[Block]) -> list[Item]:
     if len(old) == len(new):
         items: list[Item] = []
         for o, n in zip(old, new):
-            if o.kind == n.kind and similarity(o, n, PAIR_RATIO) >= PAIR_RATIO:
+            if comparable(o, n) and similarity(o, n, PAIR_RATIO) >= PAIR_RATIO:
                 items.append(Item("changed", o, n))
             else:
                 items += [Item("deleted", old=o), Item("inserted", new=n)]
@@ -164,7 +163,7 @@ def _pair(old: Sequence[Block], new: Sequence[Block]) -> list[Item]:
     for o in old:
         best, best_ratio = None, PAIR_RATIO
         for k in range(j, len(new)):
-            if new[k].kind != o.kind:
+            if not comparable(o, new[k]):
                 continue
             ratio = similarity(o, new[k], best_ratio)
             if ratio >= best_ratio:
@@ -188,38 +187,14 @@ def similarity(a: Block, b: Block, at_least: float) -> float:
     return matcher.ratio()
 
 
-def word_diff(old: str, new: str) -> list[tuple[Status, str]]:
-    """Segments of text: ('equal', t), ('deleted', t), ('inserted', t); a change separated from
-    the next only by white space is merged with it, so a rewritten phrase reads as one."""
-    if old == new:  # such as the cells of a table row that did not change
-        return [("equal", new)] if new else []
-    a, b = WORDS_RE.findall(old), WORDS_RE.findall(new)
-    ops: list[list] = []  # [op, old text, new text]
-    # White space is in nearly every gap: matches start at words and extend over the spaces,
-    # which keeps the matcher from trying every space as a starting point.
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(str.isspace, a, b, autojunk=False).get_opcodes():
-        ops.append([op, "".join(a[i1:i2]), "".join(b[j1:j2])])
-    merged: list[list] = []
-    for index, entry in enumerate(ops):
-        between_changes = 0 < index < len(ops) - 1 and entry[1].isspace() and merged and merged[-1][0] != "equal"
-        if entry[0] == "equal" and between_changes and ops[index + 1][0] != "equal":
-            merged[-1][1] += entry[1]
-            merged[-1][2] += entry[2]
-        elif entry[0] != "equal" and merged and merged[-1][0] != "equal":
-            merged[-1][1] += entry[1]
-            merged[-1][2] += entry[2]
-        else:
-            merged.append(entry)
-    segments: list[tuple[Status, str]] = []
-    for op, old_text, new_text in merged:
-        if op == "equal":
-            segments.append(("equal", new_text))
-            continue
-        if old_text:
-            segments.append(("deleted", old_text))
-        if new_text:
-            segments.append(("inserted", new_text))
-    return segments
+def comparable(a: Block, b: Block) -> bool:
+    """Blocks that can be shown as one changed block: of one kind, and rows with as many cells
+    (cells are compared one with the other)."""
+    return a.kind == b.kind and (a.kind != "tr" or len(_cells(a.element)) == len(_cells(b.element)))
+
+
+def _cells(row: HtmlElement) -> list[HtmlElement]:
+    return [cell for cell in row if cell.tag in ("td", "th")]
 
 
 class Renderer:
@@ -238,19 +213,28 @@ class Renderer:
         span.text = text
         return span
 
-    def mark(self, status: Status, content: list[HtmlElement | str], block: bool = False) -> HtmlElement:
-        """`<del>`/`<ins>` around content, with hidden start and end text for screen readers."""
+    def open_mark(self, status: Status, block: bool = False) -> HtmlElement:
+        """An empty `<del>`/`<ins>` that starts with hidden text for screen readers."""
         tag, name = ("del", "deleted") if status == "deleted" else ("ins", "inserted")
         element = lxml_html.Element(tag, {"class": f"pp-{name}" + (" pp-block" if block else "")})
         element.append(self.hidden(self.t[f"{name}_start"] + " "))
-        _extend(element, content)
-        element.append(self.hidden(" " + self.t[f"{name}_end"]))
         return element
 
-    def words(self, element: HtmlElement, old: str, new: str) -> None:
-        """Fill `element` with the word-level comparison of two texts."""
-        for status, text in word_diff(old, new):
-            _extend(element, [text] if status == "equal" else [self.mark(status, [text])])
+    def close_mark(self, element: HtmlElement, status: Status) -> None:
+        """The hidden text that ends a mark."""
+        name = "deleted" if status == "deleted" else "inserted"
+        element.append(self.hidden(" " + self.t[f"{name}_end"]))
+
+    def mark(self, status: Status, content: list[HtmlElement | str], block: bool = False) -> HtmlElement:
+        """`<del>`/`<ins>` around content, with hidden start and end text for screen readers."""
+        element = self.open_mark(status, block)
+        _extend(element, content)
+        self.close_mark(element, status)
+        return element
+
+    def words(self, target: HtmlElement, old: HtmlElement, new: HtmlElement) -> None:
+        """Fill `target` with the word-level comparison of two elements' contents, in their markup."""
+        diff_inline.fill(target, old, new, self.old_link, self.new_link, self.open_mark, self.close_mark)
 
     # --- blocks --------------------------------------------------------------------------------
 
@@ -259,12 +243,10 @@ class Renderer:
         element.tail = None
         # Ids would repeat between old and new blocks; links go to the revision they came from.
         for node in element.iter():
-            if not isinstance(node.tag, str):
-                continue
-            node.attrib.pop("id", None)
-            for attribute in ("href", "src"):
-                if attribute in node.attrib:
-                    node.set(attribute, rewrite(node.get(attribute)))
+            if isinstance(node.tag, str):
+                kept = diff_inline.attributes(node, rewrite)
+                node.attrib.clear()
+                node.attrib.update(kept)
         return element
 
     def item(self, item: Item) -> HtmlElement:
@@ -302,24 +284,24 @@ class Renderer:
         assert item.old is not None and item.new is not None
         old, new = item.old, item.new
         if new.kind == "tr":
-            old_cells, new_cells = list(old.element), list(new.element)
-            if len(old_cells) == len(new_cells):
-                row = lxml_html.Element("tr", {"class": "pp-changed-item"})
-                for old_cell, new_cell in zip(old_cells, new_cells):
-                    # The cell keeps what says what it is (scope, and the column name a narrow
-                    # screen shows above it); its content is the comparison.
-                    kept = {key: value for key, value in new_cell.attrib.items() if key in ("scope", "data-label")}
-                    cell = lxml_html.Element(new_cell.tag, kept)
-                    self.words(cell, _text(old_cell), _text(new_cell))
-                    row.append(cell)
-                return row
-        element = lxml_html.Element(new.kind, {"class": "pp-changed" if new.kind != "li" else "pp-changed-item"})
-        self.words(element, old.text, new.text)
+            # Rows pair only with as many cells (`comparable`): each cell is compared with its own.
+            row = self.shell(new.element, "pp-changed-item")
+            for old_cell, new_cell in zip(_cells(old.element), _cells(new.element)):
+                cell = self.shell(new_cell)
+                self.words(cell, old_cell, new_cell)
+                row.append(cell)
+            return row
+        element = self.shell(new.element, "pp-changed" if new.kind != "li" else "pp-changed-item")
+        self.words(element, old.element, new.element)
         return element
 
-
-def _text(element: HtmlElement) -> str:
-    return " ".join(element.text_content().split())
+    def shell(self, element: HtmlElement, mark_class: str | None = None) -> HtmlElement:
+        """An empty copy of a new block or cell, keeping what says what it is (class, scope, the
+        column name a narrow screen shows above a cell), with a class that says it changed."""
+        attributes = diff_inline.attributes(element, self.new_link)
+        if mark_class:
+            attributes["class"] = " ".join(filter(None, (attributes.get("class"), mark_class)))
+        return lxml_html.Element(element.tag, attributes)
 
 
 def _extend(element: HtmlElement, content: list[HtmlElement | str]) -> None:
