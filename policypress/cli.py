@@ -22,7 +22,8 @@ COMMANDS = {"check": sitecommands, "build": sitecommands, "release": sitecommand
             "services": catalog_command, "add": catalog_command, "terms": terms_command}
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The whole command line, built without running it (the CLI reference is generated from it)."""
     parser = argparse.ArgumentParser(prog="policypress", description=__doc__)
     parser.add_argument("--version", action="version",
                         version=f"%(prog)s {installed_version() or '(not installed: no version)'}")
@@ -36,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     new_command.register(commands)
     catalog_command.register(commands, site)
     terms_command.register(commands)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command].run(args)
     except UsageError as error:
