@@ -126,5 +126,5 @@ def _shape(annotation: Any, metadata: tuple[Any, ...]) -> Shape:
         return Shape("one", Kind("true or false"))
     if annotation is str:
         pattern = next((getattr(m, "pattern", None) for m in metadata if getattr(m, "pattern", None)), None)
-        return Shape("one", Kind(f"text matching {pattern}" if pattern else "text"))
+        return Shape("one", Kind(f"text matching `{pattern}`" if pattern else "text"))
     return Shape("one", Kind(f"a value of type {annotation!r}", known=False))
