@@ -68,6 +68,22 @@ def test_docgen_writes_the_pages_and_check_exits_1_while_one_differs(tmp_path: P
     assert "cli.md: out of date; run `python -m policypress.docgen`" in capsys.readouterr().err
 
 
+def test_docgen_never_writes_over_a_file_it_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    (folder / "cli.md").write_text("# My own notes\n", encoding="utf-8")
+    assert docgen_main.main(["--folder", str(folder)]) == 2
+    assert "cli.md: not written by python -m policypress.docgen; nothing was written" in capsys.readouterr().err
+    assert [p.name for p in folder.iterdir()] == ["cli.md"]
+    assert (folder / "cli.md").read_text(encoding="utf-8") == "# My own notes\n"
+    # Without --folder, only in the repository's root.
+    monkeypatch.chdir(tmp_path)
+    assert docgen_main.main([]) == 2
+    assert "no documentation/mkdocs.yml here; run from the repository's root" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reference"]
+
+
 def test_a_field_added_to_the_schema_appears_in_the_register_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     added = create_model("PolicySource", __base__=schema.PolicySource,
                          complaints_email=(schema.Text | None, Field(default=None, description="where complaints go")),

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pages import FOLDER, differing, generated, write
+from .pages import FOLDER, ForeignFile, differing, generated, write
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=FOLDER,
                         help=f"where the pages are (default: {FOLDER}, from the repository's root)")
     args = parser.parse_args(argv)
+    # The default is the repository's documentation: outside the repository it is nowhere.
+    if args.folder == FOLDER and not (FOLDER.parent.parent / "mkdocs.yml").is_file():
+        print(f"{Path.cwd()}: no documentation/mkdocs.yml here; run from the repository's root, or name the "
+              "folder with --folder", file=sys.stderr)
+        return 2
     pages = generated()
     if args.check:
         stale = differing(args.folder, pages)
@@ -23,7 +28,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.folder / name}: out of date; run `python -m policypress.docgen` and commit it",
                   file=sys.stderr)
         return 1 if stale else 0
-    for name in write(args.folder, pages):
+    try:
+        written = write(args.folder, pages)
+    except ForeignFile as error:
+        print(f"{error}: not written by python -m policypress.docgen; nothing was written (move it away first)",
+              file=sys.stderr)
+        return 2
+    for name in written:
         print(f"wrote {args.folder / name}")
     return 0
 
