@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check release test chromium java postgresql node clean
+.PHONY: serve build check release test chromium java postgresql node npm-test-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,18 @@ node:
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
 	fi
 
+## The consent managers from npm that the audit's tests serve (tests/npm: Klaro,
+## vanilla-cookieconsent, tarteaucitron), as package-lock.json pins them; installed again when
+## it changes or node_modules is gone.
+NPM_TEST_PACKAGES := tests/npm/node_modules/.installed
+$(NPM_TEST_PACKAGES): tests/npm/package.json tests/npm/package-lock.json | node
+	npm ci --prefix tests/npm --ignore-scripts --no-audit --no-fund
+	touch $@
+
+npm-test-packages: $(NPM_TEST_PACKAGES)
+
 ## The whole test suite, browser tests included.
-test: $(VENV)/.installed-test chromium java postgresql node
+test: $(VENV)/.installed-test chromium java postgresql node $(NPM_TEST_PACKAGES)
 	$(BIN)/python -m pytest
 
 clean:

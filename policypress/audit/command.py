@@ -249,8 +249,9 @@ def audit(args: argparse.Namespace, bar: Bar) -> int:
     # Without --site or --config, the register is what the site's own banner shows visitors.
     if register is None:
         if observations.embedded is None:
+            why = f" ({observations.consent.note})" if observations.consent.operated == "none" else ""
             raise CannotRun(f"no register to compare with: {observations.pages[0]} has no policypress banner "
-                            f"configuration; give --site mkdocs.yml or --config")
+                            f"configuration{why}; give --site mkdocs.yml or --config")
         where = (f"{observations.loader}, loaded by {observations.pages[0]}" if observations.loader
                  else observations.pages[0])
         register = from_embedded(observations.embedded, f"the banner configuration of {where}")

@@ -28,6 +28,7 @@ from .model import (KINDS, STATES, CookieSeen, Declared, Finding, Identity, Kind
                     RequestSeen, State, StorageSeen, host_of, same_site)
 from .origins import allows, canonical, sources
 from .origins import is_record as record
+from .refusal import no_way_to_refuse
 
 # A cookie may outlive its declared duration by this much: browsers and scripts count months and
 # years their own way, and a cookie is read a moment after it was set.
@@ -88,6 +89,7 @@ def compare(observations: Observations, register: Register, options: Options = O
     """Every finding, in the order of the states, then of the pages."""
     findings = [*before_consent(observations, register, options), *withdrawal(observations, register, options),
                 *per_cookie(observations, register, options), *never_seen(observations, register, options)]
+    findings += no_way_to_refuse(observations, findings)
     order = {page: index for index, page in enumerate(observations.pages)}
     states = list(STATES)
     return sorted(findings, key=lambda f: (f.state is None, states.index(f.state) if f.state else 0,

@@ -45,8 +45,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urldefrag, urlsplit
 
 from . import loader
-from .model import (CannotRun, CookieSeen, Observations, PageProblem, RequestSeen, State, StateRecord, Storage,
-                    StorageSeen, host_of, origin_of)
+from .consent_managers import BANNER_JS, SELECTORS, Operator
+from .model import (CannotRun, ConsentManager, CookieSeen, Observations, PageProblem, RequestSeen, State, StateRecord,
+                    Storage, StorageSeen, host_of, origin_of)
 from .robots import Robots
 
 if TYPE_CHECKING:
@@ -56,8 +57,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# AutomationControlled off: navigator.webdriver is false, as for a visitor (some banners hide from
+# automated browsers: vanilla-cookieconsent's hideFromBots).
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+        "--disable-sync", "--disable-blink-features=AutomationControlled"]
 # A profile that keeps third-party cookies (Chromium blocks them in headless and private windows).
 PREFERENCES = {"profile": {"cookie_controls_mode": 0}}
 
@@ -75,7 +78,6 @@ STORAGE_JS = """() => {
   }
   return found;
 }"""
-BANNER_JS = "() => !!(window.policypressConsent && typeof window.policypressConsent.get === 'function')"
 # How long a page that asked to leave before its load event may still take to fire it (Chromium
 # stops loading a document when its frame starts a navigation, so it usually never comes).
 LEAVING_GRACE = 1.0
@@ -486,14 +488,17 @@ async def _observe(plan: Plan, tally: Tally) -> Observations:
             raise AuditError(f"no page could be audited ({reasons})")
         tally.total = tally.done + 2 * len(pages) + 1
         # The two choices are independent profiles: side by side, as two visitors would be.
-        (reject, _, rejected_problems), (accept, withdrawn, accepted_problems) = await asyncio.gather(
-            chosen(playwright, plan, pages, "reject", tally), chosen(playwright, plan, pages, "accept", tally))
+        (reject, _, rejected_problems, rejected_by), (accept, withdrawn, accepted_problems, accepted_by) = \
+            await asyncio.gather(chosen(playwright, plan, pages, "reject", tally),
+                                 chosen(playwright, plan, pages, "accept", tally))
     problems += [p for p in rejected_problems + accepted_problems if p not in problems]
     states: dict[State, StateRecord] = {"none": none, "reject": reject, "accept": accept}
     if withdrawn is not None:
         states["withdrawn"] = withdrawn
-    return Observations(plan.origins, pages, problems, states, "selectors" if plan.selectors else "policypress",
-                        time.monotonic() - started, embedded, script)
+    consent = accepted_by if accepted_by.operated != "none" else rejected_by
+    return Observations(plan.origins, pages, problems, states,
+                        "policypress" if consent.operated == "policypress API" else consent.operated,
+                        time.monotonic() - started, embedded, script, consent)
 
 
 async def crawl(visitor: Visitor, plan: Plan, tally: Tally,
@@ -556,19 +561,26 @@ async def links(page: Page) -> list[str]:
 
 
 async def chosen(playwright: Playwright, plan: Plan, pages: list[str], state: State, tally: Tally,
-                 ) -> tuple[StateRecord, StateRecord | None, list[PageProblem]]:
+                 ) -> tuple[StateRecord, StateRecord | None, list[PageProblem], ConsentManager]:
     """State *reject* or *accept* in a fresh profile: the choice on the first page, then every
-    page; after *accept*, the withdrawal."""
+    page; after *accept*, the withdrawal. With no banner on the first page, no choice can be made:
+    the state is reported as not tested. Also returns the consent manager that took the choice."""
     label = "after reject all" if state == "reject" else "after accept all"
     async with fresh_profile(playwright, plan) as visitor:
         first = pages[0]
+        operator = Operator(visitor, plan.timeout)
+        if not plan.selectors:
+            await operator.prepare()
         try:
             if await visitor.visit(first) is None:
                 raise AuditError(f"{first} could not be loaded again to make the choice "
                                  f"({visitor.problems[-1].reason if visitor.problems else 'no web page'})")
             await visitor.settle_baseline()
             visitor.requests, visitor.current = [], first
-            await choose(visitor, plan, state == "accept")
+            found = await choose(visitor, plan, state == "accept", operator)
+            if found.operated == "none":
+                return (StateRecord(state, note=f"not tested: no consent banner on {first}: {found.note}",
+                                    screenshot=await shot(visitor, plan)), None, visitor.problems, found)
             await visitor.page.wait_for_timeout(plan.wait * 1000)
             await visitor.record(first)
             screenshot = await shot(visitor, plan)
@@ -583,22 +595,28 @@ async def chosen(playwright: Playwright, plan: Plan, pages: list[str], state: St
         record = visitor.result(state)
         record.screenshot = screenshot
         try:
-            withdrawn = await withdraw(visitor, plan, first) if state == "accept" else None
+            withdrawn = await withdraw(visitor, plan, first, operator) if state == "accept" else None
         except PageBusy as busy:
             withdrawn = StateRecord("withdrawn", note=f"not tested: {first}: {busy}")
         if withdrawn is not None:
             tally.step("after withdrawal")
-        return record, withdrawn, visitor.problems
+        return record, withdrawn, visitor.problems, found
 
 
-async def choose(visitor: Visitor, plan: Plan, accept: bool) -> None:
-    """"Accept all" or "reject all": with another banner's selectors, or through
-    `window.policypressConsent` (`show()`, its own button, then `get()` to see it was taken)."""
+async def choose(visitor: Visitor, plan: Plan, accept: bool, operator: Operator) -> ConsentManager:
+    """"Accept all" or "reject all": with another banner's selectors; through
+    `window.policypressConsent` (`show()`, its own button, then `get()` to see it was taken); or in
+    another consent manager, by autoconsent's rules. Returns the consent manager (none: no banner)."""
     page = visitor.page
     if plan.selectors:
         await click(page, plan.selectors.accept if accept else plan.selectors.reject,
                     "--accept" if accept else "--reject", plan)
-        return
+        return SELECTORS
+    found = await operator.find()
+    if found.operated != "policypress API":
+        if found.operated == "rules":
+            await operator.choose(accept)
+        return found
     await banner(page, plan)
     await visitor.limited(page.evaluate("() => window.policypressConsent.show()"))
     await click(page, f'.ppc [data-ppc="{"all" if accept else "none"}"]', "the banner's button", plan)
@@ -606,9 +624,10 @@ async def choose(visitor: Visitor, plan: Plan, accept: bool) -> None:
     if not record or any(value is not accept for value in record.get("choices", {}).values()):
         raise AuditError(f"on {page.url}, \"{'accept' if accept else 'reject'} all\" in the policypress banner did not "
                          f"give that choice (policypressConsent.get() returned {json.dumps(record)})")
+    return found
 
 
-async def withdraw(visitor: Visitor, plan: Plan, first: str) -> StateRecord:
+async def withdraw(visitor: Visitor, plan: Plan, first: str, operator: Operator) -> StateRecord:
     """State *withdrawn*: on the first page, "reject all" in the banner shown again, then a reload.
     What was there before and is still there, unchanged, is *carried*; what is new was set
     after the withdrawal."""
@@ -625,10 +644,21 @@ async def withdraw(visitor: Visitor, plan: Plan, first: str) -> StateRecord:
         await click(visitor.page, plan.selectors.settings, "--settings", plan)
         screenshot = await shot(visitor, plan)
         await click(visitor.page, plan.selectors.reject, "--reject", plan)
+    elif operator.found.operated == "rules":
+        # What the accepted page still does once loaded is not the withdrawal's; then its banner is
+        # shown again through its own API, and "reject all" pressed by the rules.
+        await operator.quiet()
+        cookies, storage = await visitor.snapshot()
+        visitor.requests = []
+        if not await operator.reopen():
+            return StateRecord("withdrawn", note=f"not tested: {operator.cannot_reopen()}")
+        screenshot = await shot(visitor, plan)
+        if (again := await choose(visitor, plan, False, operator)).operated != "rules":
+            return StateRecord("withdrawn", note=f"not tested: shown again, no banner was found: {again.note}")
     else:
         await visitor.limited(visitor.page.evaluate("() => window.policypressConsent.show()"))
         screenshot = await shot(visitor, plan)
-        await choose(visitor, plan, False)
+        await choose(visitor, plan, False, operator)
     await visitor.page.wait_for_timeout(plan.wait * 1000)
     if await visitor.visit(first) is None:
         return StateRecord("withdrawn", note=f"not tested: {first} could not be reloaded after the withdrawal")

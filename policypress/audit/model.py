@@ -11,7 +11,10 @@ State = Literal["none", "reject", "accept", "withdrawn"]
 Party = Literal["first", "third"]
 Storage = Literal["cookie", "local-storage", "session-storage"]
 Kind = Literal["before-consent", "survives-withdrawal", "undeclared", "lifetime", "provider", "miscategorised",
-               "never-seen"]
+               "no-way-to-refuse", "never-seen"]
+# How the audit made the choices: the policypress banner's own API, autoconsent's rules for
+# another consent manager, the --accept/--reject selectors, or not at all (no banner found).
+Operated = Literal["policypress API", "rules", "selectors", "none"]
 
 # The order every report lists the states in, with the words it uses for them.
 STATES: dict[State, str] = {
@@ -29,12 +32,13 @@ KINDS: dict[Kind, str] = {
     "lifetime": "a cookie whose lifetime exceeds its declared duration",
     "provider": "a cookie set by a provider other than the one declared",
     "miscategorised": "a cookie or key declared as necessary that the service catalog or the Open Cookie Database knows as marketing or analytics",
+    "no-way-to-refuse": "no consent banner to refuse with, while things that need consent happen before any choice",
     "never-seen": "a declared cookie never seen",
 }
 NOTICES: frozenset[Kind] = frozenset({"never-seen"})
 
 STORAGE_LABELS: dict[str, str] = {"cookie": "cookie", "local-storage": "localStorage key",
-                                  "session-storage": "sessionStorage key", "request": "request"}
+                                  "session-storage": "sessionStorage key", "request": "request", "page": "page"}
 
 
 class CannotRun(Exception):
@@ -168,16 +172,29 @@ class StateRecord:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class ConsentManager:
+    """The consent manager found on the first page, and how the audit operated it."""
+
+    name: str  # autoconsent's name of it ("Klaro", "cookieconsent3"), "policypress", "another banner", or "none"
+    operated: Operated
+    note: str = ""  # the rules' version; or, for none, what was looked for and why no banner started
+
+
+POLICYPRESS = ConsentManager("policypress", "policypress API")
+
+
 @dataclass
 class Observations:
     origins: tuple[str, ...]
     pages: list[str]  # audited, in the order of the crawl
     problems: list[PageProblem]
     states: dict[State, StateRecord]
-    banner: str  # how choices were made: "policypress" or "selectors"
+    banner: str  # how choices were made: "policypress", "selectors", "rules" or "none"
     seconds: float = 0.0
     embedded: str | None = None  # the banner configuration found on the first page, if any
     loader: str | None = None  # the policy site's script that configured the banner there (the one-tag snippet)
+    consent: ConsentManager = POLICYPRESS
 
     def in_order(self) -> list[StateRecord]:
         """The states that were visited, in the order of STATES."""

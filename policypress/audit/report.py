@@ -47,6 +47,15 @@ def timing(observations: Observations) -> str:
             f"(all states), {per_load:.2f} s per page load")
 
 
+def consent_line(observations: Observations) -> str:
+    """The consent manager found and how the choices were made, in a line."""
+    found = observations.consent
+    how = {"policypress API": "operated through window.policypressConsent",
+           "rules": f"operated by autoconsent's rules ({found.note})",
+           "selectors": "operated by the --accept and --reject selectors"}.get(found.operated)
+    return f"Consent manager: {found.name}, {how}" if how else f"Consent manager: none found ({found.note})"
+
+
 def state_rows(observations: Observations) -> list[list[str]]:
     rows = []
     for record in observations.in_order():
@@ -75,7 +84,8 @@ def table(result: Result, width: int | None = None) -> str:
     """What the command prints: the states, then every finding, then what could not be audited."""
     observations, register = result.observations, result.register
     lines = [f"policypress audit of {', '.join(observations.origins)}: {len(observations.pages)} pages, "
-             f"register {register.source} ({len(register.items)} entries in {len(register.categories)} categories)", ""]
+             f"register {register.source} ({len(register.items)} entries in {len(register.categories)} categories)",
+             consent_line(observations), ""]
     lines += grid(["STATE", "COOKIES", "STORAGE KEYS", "REQUESTS TO OTHER ORIGINS", "NOTE"], state_rows(observations), width)
     violations, notices = result.violations, result.notices
     lines += ["", f"{len(violations)} violation{'s' if len(violations) != 1 else ''}, "
@@ -125,6 +135,8 @@ def to_json(result: Result) -> dict[str, Any]:
         "register": {"source": result.register.source, "consent_cookie": result.register.consent_cookie,
                      "items": [vars(item) for item in result.register.items], "notes": list(result.register.notes)},
         "banner": observations.banner,
+        "consent_manager": {"name": observations.consent.name, "operated": observations.consent.operated,
+                            "note": observations.consent.note},
         "states": {name: state(record) for name, record in observations.states.items()},
         "findings": [{"kind": f.kind, "title": f.title, "severity": "violation" if f.violation else "notice",
                       "item": f.item, "name": f.name, "state": f.state, "page": f.page, "detail": f.detail,
@@ -173,6 +185,7 @@ def context(result: Result) -> dict[str, Any]:
     return {
         "origins": observations.origins, "pages": [shown(p, observations) for p in observations.pages],
         "register": result.register, "states": states, "timing": timing(observations),
+        "consent": consent_line(observations),
         "violations": len(result.violations), "notices": len(result.notices),
         "findings": [{"severity": "violation" if f.violation else "notice", "kind": f.kind, "title": f.title,
                       "state": STATES[f.state] if f.state else "", "page": shown(f.page, observations), "what": what(f),
@@ -201,7 +214,7 @@ def markdown(result: Result) -> str:
                 *("| " + " | ".join(cell(v) for v in item) + " |" for item in items), ""]
 
     lines = [f"# Cookie audit of {', '.join(data['origins'])}", "",
-             f"Register: {cell(result.register.source)}. {data['timing']}.", "",
+             f"Register: {cell(result.register.source)}. {data['timing']}.", "", cell(data["consent"]) + ".", "",
              f"**{data['violations']} violations, {data['notices']} notices**", ""]
     lines += rows(["", "Kind", "State", "Page", "What", "Platform", "Detail"],
                   [[f["severity"], f["title"], f["state"], f["page"], f["what"], f["platform"], f["detail"]]
