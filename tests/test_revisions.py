@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import FIXTURES, TODAY, Build, FixtureSite, copy_site
+from conftest import FIXTURES, TODAY, Build, FixtureSite, copy_example, copy_site
 from policypress.core import archive
 
 SV, EN = "privacy/index.sv.md", "privacy/index.en.md"
@@ -366,6 +366,92 @@ def test_example_diff_keeps_the_changed_rows_names_labels_and_lines(example_buil
     hidden = [" ".join(h.get_text().split()) for h in row.select(".pp-visually-hidden")]
     assert [(m.name, m.get_text().strip()) for m in row.select("ins, del")] == [
         ("del", f"{hidden[0]} 90 {hidden[1]}"), ("ins", f"{hidden[2]} 60 {hidden[3]}")]
+
+
+def intro(build: Build, path: str) -> str:
+    return " ".join(build.html(path).select_one(".pp-diff-intro p").get_text().split())
+
+
+def test_the_diff_intro_names_the_earlier_version_in_the_tense_of_its_state(example_build: Build) -> None:
+    """2.0 is in force, 3.0 takes effect later, 1.1 is history (issue 21 §2)."""
+    assert intro(example_build, "privacy/3.0/changes/index.html").endswith("jämförd med version 2.0, som gäller sedan 1 juni 2025.")
+    assert intro(example_build, "privacy/3.1/changes/index.html").endswith("jämförd med version 3.0, som börjar gälla 1 januari 2027.")
+    assert "jämförd med version 1.1, som gällde från" in intro(example_build, "privacy/2.0/changes/index.html")
+    assert intro(example_build, "en/privacy/3.0/changes/index.html").endswith("compared with version 2.0, in effect since 1 June 2025.")
+    assert intro(example_build, "en/privacy/3.1/changes/index.html").endswith(
+        "compared with version 3.0, which takes effect on 1 January 2027.")
+
+
+# How each language says that the earlier version is in effect now, was, or will be.
+TENSES = {
+    "sv": {"current": "som gäller sedan", "superseded": "som gällde från", "upcoming": "som börjar gälla"},
+    "en": {"current": "in effect since", "superseded": "in effect from", "upcoming": "which takes effect on"},
+    "fi": {"current": "joka on voimassa", "superseded": "joka oli voimassa", "upcoming": "joka tulee voimaan"},
+    "de": {"current": "gültig seit", "superseded": "gültig ab", "upcoming": "in Kraft tritt"},
+}
+
+
+@pytest.mark.parametrize("language", TENSES)
+def test_the_diff_intro_has_a_tense_for_each_state_in_every_language(language: str) -> None:
+    from jinja2 import Environment, FileSystemLoader
+
+    from policypress.core.diff import Stats
+    from policypress.core.texts import strings
+
+    env = Environment(loader=FileSystemLoader(Path(archive.__file__).resolve().parent.parent / "templates"))
+    template = env.get_template("partials/policypress/diff.html")
+    for state, words in TENSES[language].items():
+        entry = {"version": "3.0", "effective": {"text": "D1"}, "url": "../", "summary": "S"}
+        pp = {"this": entry, "previous": {**entry, "version": "2.0", "state": state}, "changelog_url": "c/"}
+        html = BeautifulSoup(template.render(t=strings(language), pp=pp, diff="", stats=Stats(), stats_text=""), "lxml")
+        # What is said of the earlier version, after its number (the new one's state comes before).
+        text = " ".join(html.select_one(".pp-diff-intro p").get_text().split()).split(" 2.0", 1)[1]
+        others = [w for s, w in TENSES[language].items() if s != state]
+        assert words in text and not any(w in text for w in others), (state, text)
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_whole_change_from_the_version_in_force_to_the_latest_announced(example_build: Build, prefix: str) -> None:
+    """3.0 and 3.1 are both announced while 2.0 is in force: 3.1 is also compared with 2.0, and the
+    notice, the 3.1 diff and the comparison link to each other (issue 21 §2)."""
+    whole = example_build.html(f"{prefix}privacy/3.1/changes/from-2.0/index.html")
+    assert "2.0" in whole.title.get_text() and "3.1" in whole.title.get_text()
+    steps = whole.select(".pp-diff-steps li")
+    assert [li.a["href"] for li in steps] == ["../../../3.0/changes/", "../"]
+    # It holds what 3.0 changes (logs kept 60 days, no longer 90) and what 3.1 changes.
+    marks = {m.name: [" ".join(x.get_text().split()) for x in whole.select(f".pp-diff {m.name}")] for m in whole.select("ins, del")}
+    assert any(" 60 " in f" {m} " for m in marks["ins"]) and any(" 90 " in f" {m} " for m in marks["del"])
+    step_diffs = [example_build.html(f"{prefix}privacy/{v}/changes/index.html") for v in ("3.0", "3.1")]
+    inserted = {" ".join(i.get_text().split()) for i in whole.select(".pp-diff ins")}
+    assert all(inserted & {" ".join(i.get_text().split()) for i in page.select(".pp-diff ins")} for page in step_diffs)
+    # The stable page's notice of 3.1 and the 3.1 diff link to it; the notice of 3.0 does not.
+    notices = example_build.html(f"{prefix}privacy/index.html").select(".pp-notice")
+    assert [[a["href"] for a in n.select("a")] for n in notices] == [
+        ["3.0/", "3.0/changes/"], ["3.1/", "3.1/changes/", "3.1/changes/from-2.0/"]]
+    assert "from-2.0/" in [a["href"] for a in step_diffs[1].select(".pp-diff-links a")]
+    assert "from-" not in str(step_diffs[0].select_one(".pp-diff-intro"))
+    # Search engines and the language switcher know it in both languages.
+    other = "en/" if not prefix else ""
+    assert whole.select_one(f'link[rel="alternate"][hreflang][href$="/{other}privacy/3.1/changes/from-2.0/"]') is not None
+    assert f"{prefix}privacy/3.1/changes/from-2.0/" in (example_build.site / "sitemap.xml").read_text()
+
+
+@pytest.fixture(scope="module")
+def in_january(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The example built on the day 3.0 takes effect."""
+    build = copy_example(tmp_path_factory.mktemp("january")).build(dt.date(2027, 1, 1))
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_the_whole_change_keeps_its_address_once_the_next_version_is_in_force(in_january: Build) -> None:
+    """With 3.0 in force, 3.1's own diff is the whole change: the notice links to that only, and
+    the comparison with 2.0 stays where it was published."""
+    (notice,) = in_january.html("privacy/index.html").select(".pp-notice")
+    assert [a["href"] for a in notice.select("a")] == ["3.1/", "3.1/changes/"]
+    assert intro(in_january, "privacy/3.1/changes/index.html").endswith("jämförd med version 3.0, som gäller sedan 1 januari 2027.")
+    assert intro(in_january, "privacy/3.1/changes/from-2.0/index.html").endswith(
+        "jämförd med version 2.0, som gällde från 1 juni 2025.")
 
 
 def test_unchanged_sections_are_collapsed() -> None:

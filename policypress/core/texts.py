@@ -105,6 +105,12 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "entry_title": N_("{title} {version} in effect from {date}"),
     "diff_title": N_("Changes in version {version}"),
     "diff_intro": N_("Version {new} ({new_state}) compared with version {old}, in effect from {old_date}."),
+    # The same, of a version still in effect, and of one that takes effect later.
+    "diff_intro_current": N_("Version {new} ({new_state}) compared with version {old}, in effect since {old_date}."),
+    "diff_intro_upcoming": N_("Version {new} ({new_state}) compared with version {old}, which takes effect on {old_date}."),
+    "diff_whole_title": N_("Changes from version {old} to version {new}"),
+    "diff_whole_link": N_("All changes from version {old} to version {new}"),
+    "diff_steps": N_("Changes in each version"),
     "diff_none": N_("The text is unchanged; only the version details changed."),
     "diff_legend": N_("Removed text is struck through, added text is underlined; both are labelled for screen readers."),
     "deleted_start": N_("Removed text:"),
@@ -179,6 +185,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "not_found_home": N_("Go to the home page"),
     "not_found_policies": N_("Our policies"),
     "made_with": N_("Made with {material}"),
+    "description_diff_whole": N_("{title}: all changes from version {previous} to version {version} in one comparison."),
 }
 # Counted phrases: the form for the count is the language's (1 ändrat stycke, 2 ändrade stycken).
 PLURALS: dict[str, tuple[str, str]] = {

@@ -10,6 +10,7 @@ from . import consent
 from ..core.model import Revision
 from ..core.texts import date_locale, long_date, strings
 from ..core.timeline import Timeline
+from ..core.whole_change import whole_change_bases
 from .routes import Routes, relative
 from .state import BuildState, PassState
 from .theme import NavMemo
@@ -69,6 +70,12 @@ def revision_context(timeline: Timeline, revision: Revision, kind: Kind, languag
             revision_entry(timeline, r, language, routes, page_url, dates)
             for r in timeline.upcoming if kind == "stable" and r != revision
         ],
+        # Announced version -> its comparison with the one in force, where versions lie between.
+        "whole_changes": {
+            str(r.version): relative(routes.whole_change(policy, r, in_force, language), page_url)
+            for r in timeline.upcoming if kind == "stable" and in_force is not None
+            and any(base.version == in_force.version for base in whole_change_bases(timeline, r))
+        },
         "versions": [revision_entry(timeline, r, language, routes, page_url, dates) for r in reversed(timeline.public)],
         "changelog_url": relative(routes.changelog(policy, language), page_url),
     }

@@ -3,7 +3,7 @@ it renders and when it last changed, so the plugin's events only ask.
 
 - `PolicyPage`: a Markdown source of a policy, at its stable URL (the revision in force) or at
   a released revision's permanent URL;
-- `DiffPage`, `ChangelogPage`, `SiteChangelogPage`: the pages policypress generates.
+- `DiffPage`, `WholeChangePage`, `ChangelogPage`, `SiteChangelogPage`: the pages policypress generates.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from ..core.model import Policy, Revision, SourceRef
 from ..core.register import replace_placeholders
 from ..core.register import view as register_view
 from ..core.texts import strings
+from ..core.timeline import Timeline
+from ..core.whole_change import whole_change_bases
 from .context import Kind, changelog_rows, dates_locale, feed_links, revision_context, revision_entry
 from .routes import Routes, rebase, relative
 from .state import BuildState, GeneratedPage, PassState
@@ -148,12 +150,46 @@ class DiffPage(GeneratedPage):
         result = diff.render(old_html, new_html, t, rebase(old_url, page_url), rebase(new_url, page_url))
         context = revision_context(timeline, self.revision, "diff", language, build.routes, page_url, dates)
         context["previous"] = revision_entry(timeline, self.previous, language, build.routes, page_url, dates)
+        context.update(self.around(timeline, build.routes, page_url, dates))
         return state.env.get_template("partials/policypress/diff.html").render(
             t=t, pp=context, diff=result.html, stats=result.stats, stats_text=diff.stats_text(result.stats, t)
         )
 
     def last_change(self, build: BuildState) -> dt.date:
         return content_date(build, [self.policy])
+
+    def around(self, timeline: Timeline, routes: Routes, page_url: str, dates: str) -> dict[str, Any]:
+        """Links to the comparisons with revisions in force while this one was announced."""
+        return {"whole_changes": [
+            {"version": str(base.version),
+             "url": relative(routes.whole_change(self.policy, self.revision, base, self.language), page_url)}
+            for base in whole_change_bases(timeline, self.revision)]}
+
+
+@dataclass(frozen=True)
+class WholeChangePage(DiffPage):
+    """A revision compared with one in force while it was announced, earlier than the one before
+    it: all that changes for a reader under that one (core/whole_change.py)."""
+
+    def url_in(self, routes: Routes, language: str) -> str:
+        return routes.whole_change(self.policy, self.revision, self.previous, language)
+
+    def title(self) -> str:
+        t = strings(self.language)
+        heading = t["diff_whole_title"].format(old=self.previous.version, new=self.revision.version)
+        return f"{heading} – {self.policy.living.texts[self.language].title}"
+
+    def description(self, build: BuildState, site_name: str) -> str:
+        return strings(self.language)["description_diff_whole"].format(
+            title=self.policy.living.texts[self.language].title, version=self.revision.version,
+            previous=self.previous.version)
+
+    def around(self, timeline: Timeline, routes: Routes, page_url: str, dates: str) -> dict[str, Any]:
+        """The versions this comparison spans, each with its summary and its own diff."""
+        versions = [r.version for r in timeline.public]
+        start, end = versions.index(self.previous.version) + 1, versions.index(self.revision.version) + 1
+        return {"steps": [revision_entry(timeline, r, self.language, routes, page_url, dates)
+                          for r in timeline.public[start:end]]}
 
 
 @dataclass(frozen=True)
@@ -222,5 +258,6 @@ def generated_pages(build: BuildState, language: str) -> list[GeneratedPage]:
             previous = timeline.previous(revision)
             if previous is not None:
                 pages.append(DiffPage(language, policy, revision, previous))
+            pages += [WholeChangePage(language, policy, revision, base) for base in whole_change_bases(timeline, revision)]
     pages += [PendingChangelogPage(language, files[language]) for files in build.set_aside.values() if language in files]
     return pages

@@ -63,6 +63,10 @@ class Routes:
     def diff(self, policy: Policy, revision: Revision, language: str) -> str:
         return self.revision(policy, revision, language) + "changes/"
 
+    def whole_change(self, policy: Policy, revision: Revision, base: Revision, language: str) -> str:
+        """A revision compared with an earlier one than the one before it: `privacy/3.1/changes/from-2.0/`."""
+        return self.diff(policy, revision, language) + f"from-{base.version}/"
+
     def changelog(self, policy: Policy, language: str) -> str:
         return self.stable(policy, language).removesuffix("./") + "changelog/"
 
