@@ -350,8 +350,8 @@ def test_a_site_configuration_nested_without_end_is_refused(no_browser: list[cra
     (tmp_path / "mkdocs.yml").write_text("site_name: Deep\nextra: " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
     result = run_cli(["audit", "http://127.0.0.1:1/", "--site", str(tmp_path / "mkdocs.yml")], ROOT)
     assert (result.returncode, result.stderr, no_browser) == (
-        2, f"policypress audit: {tmp_path / 'mkdocs.yml'}: nested too deeply to be read (expected the site's mkdocs.yml, "
-           f"a few levels deep)\n", [])
+        2, f"policypress audit: {tmp_path / 'mkdocs.yml'}: expected a mapping of MkDocs options, found values nested "
+           f"too deeply to be read; write the configuration out flat\n", [])
 
 
 def category(**fields: Any) -> dict[str, Any]:
