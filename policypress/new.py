@@ -29,6 +29,7 @@ from typing import Any
 
 from . import new_requirement
 from . import new_staging as staging
+from .new_country import check_country, country_code, country_from_number, country_name
 from .new_escape import html_text, mailto, markdown_text, yaml_flow, yaml_scalar
 from .new_values import email_problem, html_unsafe, unprintable
 
@@ -67,14 +68,15 @@ COMMENTS = {
 @dataclass(frozen=True)
 class Company:
     name: str
-    org_number: str
+    org_number: str | None  # optional, as in mkdocs.yml
+    country: str  # where it is established (new_country): its authority and laws
     languages: tuple[str, ...]
     email: str
     dpo_email: str | None = None
 
     @property
     def swedish(self) -> bool:
-        return swedish_org_number(self.org_number) is not None
+        return self.country == "SE"
 
     @property
     def domain(self) -> str:
@@ -119,7 +121,7 @@ def check_company(value: str) -> str | None:
 
 
 def check_org_number(value: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ./-]*", value.strip()):
+    if not value.strip() or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ./-]*", value.strip()):
         return None
     return "expected the organisation number, e.g. 559900-0142 (letters, digits, '-', '/', '.' and spaces)"
 
@@ -153,7 +155,11 @@ class Question:
 
 QUESTIONS = (
     Question("--company", "company", "Company name", check_company),
-    Question("--org-number", "org_number", "Organisation number", check_org_number),
+    Question("--org-number", "org_number", "Organisation number (empty: none)", check_org_number, required=False,
+             default=""),
+    # Needed only where the organisation number does not tell it (`needs_country`).
+    Question("--country", "country", "Country the company is established in, as a two-letter code such as SE",
+             check_country, required=False),
     Question("--languages", "languages", "Languages, the default first", check_languages, required=False,
              default=DEFAULT_LANGUAGES),
     Question("--email", "email", "E-mail address for privacy questions", email_problem),
@@ -162,9 +168,18 @@ QUESTIONS = (
 )
 
 
+USAGE = ("usage: policypress new DIR --company NAME --email ADDRESS [--org-number NUMBER] [--country CODE] "
+         "[--languages sv,en] [--dpo-email ADDRESS]")
+
+
+def needs_country(values: dict[str, str]) -> bool:
+    """No --country, and no organisation number whose form tells the country."""
+    return "country" not in values and country_from_number(values.get("org_number")) is None
+
+
 def gather(args: argparse.Namespace, interactive: bool) -> Company:
     """The company's details from the flags, and by questions on the terminal for those missing
-    (only when a required one is missing and there is a terminal to ask on)."""
+    (when a required one is missing, or the country, and there is a terminal to ask on)."""
     values: dict[str, str] = {}
     problems: list[str] = []
     for question in QUESTIONS:
@@ -177,19 +192,27 @@ def gather(args: argparse.Namespace, interactive: bool) -> Company:
         values[question.attribute] = given
     if problems:
         raise Refused(*problems, "nothing was written")
-    missing = [q for q in QUESTIONS if q.required and q.attribute not in values]
-    if missing and not interactive:
-        raise Refused(f"new needs {spoken_list([q.flag for q in missing])} (there is no terminal to ask on); "
-                      "nothing was written",
-                      "usage: policypress new DIR --company NAME --org-number NUMBER --email ADDRESS "
-                      "[--languages sv,en] [--dpo-email ADDRESS]")
-    if missing:
-        for question in QUESTIONS:
-            if question.attribute not in values:
-                values[question.attribute] = ask(question)
+    missing = [q.flag for q in QUESTIONS if q.required and q.attribute not in values]
+    if not interactive and (missing or needs_country(values)):
+        why = []
+        if needs_country(values):
+            missing.append("--country")
+            why = ["--country: the organisation number does not show the country the company is established in "
+                   "(a Swedish or a Finnish one does), and the country decides the supervisory authority and the laws "
+                   "the policies name; give its two-letter code, such as SE"]
+        raise Refused(f"new needs {spoken_list(missing)} (there is no terminal to ask on); nothing was written",
+                      *why, USAGE)
+    for question in QUESTIONS:
+        if question.attribute in values or (question.attribute == "country" and not needs_country(values)):
+            continue
+        if missing or question.attribute == "country":
+            values[question.attribute] = ask(question)
+    org_number = values.get("org_number", "").strip() or None
+    country = country_code(values.get("country") or country_from_number(org_number) or "")
     return Company(
         name=" ".join(values["company"].split()),
-        org_number=swedish_org_number(values["org_number"]) or values["org_number"].strip(),
+        org_number=(swedish_org_number(org_number) if country == "SE" and org_number else None) or org_number,
+        country=country,
         languages=tuple(code.strip() for code in values.get("languages", DEFAULT_LANGUAGES).split(",")),
         email=values["email"].strip(),
         dpo_email=(values.get("dpo_email") or "").strip() or None,
@@ -315,6 +338,7 @@ def render_site(company: Company, today: str) -> dict[str, str]:
     context: dict[str, Any] = {
         "company": company.name, "org_number": company.org_number, "email": company.email,
         "dpo_email": company.dpo_email, "swedish": company.swedish, "domain": company.domain,
+        "country": company.country, "country_name": country_name(company.country),
         "languages": company.languages, "default_language": default, "language_names": LANGUAGE_NAMES,
         "english_names": ENGLISH_NAMES,
         "language_list": spoken_list([ENGLISH_NAMES[code] for code in company.languages]),
@@ -407,7 +431,12 @@ def register(commands: Any) -> None:
                     "company knows is marked TODO; `policypress check` lists each one.")
     parser.add_argument("directory", type=Path, metavar="DIR", help="a new (or empty) folder for the site")
     parser.add_argument("--company", metavar="NAME", help="the company's name, e.g. 'Solvik Kaffe AB'")
-    parser.add_argument("--org-number", metavar="NUMBER", help="its organisation number, e.g. 559900-0147")
+    parser.add_argument("--org-number", metavar="NUMBER",
+                        help="its organisation number, e.g. 559900-0147, if the policies are to show it")
+    parser.add_argument("--country", metavar="CODE",
+                        help="the EU/EEA country it is established in, e.g. SE: it decides the supervisory authority "
+                             "and the laws the policies name (default: the organisation number's country, where its "
+                             "form tells it, else asked)")
     parser.add_argument("--languages", metavar="LIST",
                         help=f"the site's languages, the default first (default: {DEFAULT_LANGUAGES})")
     parser.add_argument("--email", metavar="ADDRESS", help="where people write with privacy questions")
@@ -447,8 +476,9 @@ def run(args: argparse.Namespace) -> int:
              *(problem for relative in files if relative.startswith("docs/")
                for problem in in_source(read_source(target / relative, relative)))]
     print(f"policypress: created the policy site of {company.name} in {target} "
-          f"({len(files)} files; languages {', '.join(company.languages)})")
-    if company.swedish and not check_digit_ok(company.org_number):
+          f"({len(files)} files; languages {', '.join(company.languages)}; country {company.country})")
+    if company.swedish and company.org_number and swedish_org_number(company.org_number) \
+            and not check_digit_ok(company.org_number):
         print(f"note: {company.org_number} has the form of a Swedish organisation number but not its check digit; "
               f"check it (controller.identifier in mkdocs.yml)")
     print(f"Next: {len(todos)} places marked TODO need what only {company.name} knows. "

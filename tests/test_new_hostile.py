@@ -32,9 +32,10 @@ COMPANY = "Acme *AB* & AT&T [x](javascript:alert(1)) #1 | `c` \\ _u_ {: tabindex
 ORG_NUMBER = "HRB 12/3-4."
 EMAIL = "x'*_{a}_*|`#&lt=!$%^~?/@acme.example"  # every character RFC 5322 allows before the @
 DPO_EMAIL = "dpo_*_{c}+d@acme.example"
-HOSTILE = ["--company", COMPANY, "--org-number", ORG_NUMBER, "--email", EMAIL, "--dpo-email", DPO_EMAIL]
+# A German register number does not tell the country: --country does.
+HOSTILE = ["--company", COMPANY, "--org-number", ORG_NUMBER, "--country", "DE", "--email", EMAIL, "--dpo-email", DPO_EMAIL]
 # The same site for a company whose values are plain: the hostile one must have the same elements.
-PLAIN = ["--company", "Acme AB", "--org-number", "HRB 12345", "--email", "privacy@acme.example",
+PLAIN = ["--company", "Acme AB", "--org-number", "HRB 12345", "--country", "DE", "--email", "privacy@acme.example",
          "--dpo-email", "dpo@acme.example"]
 EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "def_list"]  # the generated mkdocs.yml's
 

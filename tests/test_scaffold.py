@@ -49,12 +49,13 @@ ANSWERS = {
     "postal code": "903 47",
     "town or city": "Umeå",
     # Outside Sweden only:
-    "the country's two-letter ISO code, e.g. FI": "FI",
     "your supervisory authority's name": "Tietosuojavaltuutetun toimisto",
     "your supervisory authority's website": "https://tietosuoja.fi/",
     "the public register you look addresses up in": "Väestötietojärjestelmä",
     "your tax authority's name": "Verohallinto",
-    "the law that says how long accounting records are kept, e.g. Kirjanpitolaki (1336/1997)": "Kirjanpitolaki (1336/1997)",
+    "the law that says how long accounting records are kept (Finland), e.g. Kirjanpitolaki (1336/1997)":
+        "Kirjanpitolaki (1336/1997)",
+    "the law that says how long accounting records are kept (Germany)": "Handelsgesetzbuch (HGB), § 257",
     "the age under which a child needs a parent's consent in your country (GDPR Art. 8)": "13",
 }
 # Answers that are sentences, in the file's language.
@@ -194,7 +195,7 @@ def test_new_site_lists_exactly_its_todos_and_builds_once_they_are_filled(tmp_pa
     count = {2: 33, 3: 47}[len(languages)]  # counted by hand: 4 in mkdocs.yml, 10 + 4 (+1 facts) per language
     assert result.stdout.splitlines() == [
         f"policypress: created the policy site of Solvik Kaffe AB in {root} ({6 + 3 * len(languages)} files; languages "
-        f"{', '.join(languages)})",
+        f"{', '.join(languages)}; country SE)",
         f"Next: {count} places marked TODO need what only Solvik Kaffe AB knows. `policypress check` (in {root}) "
         "lists them; README.md there says how to edit, preview, release and publish.",
     ]
@@ -256,7 +257,7 @@ def test_a_company_outside_sweden_gets_its_authority_and_laws_as_placeholders(tm
     assert sorted((file, line) for file, line, _, _ in found) == todo_lines(root)
     config = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     line = {key: next(n for n, text in enumerate(config, 1) if text.strip().startswith(f"{key}:") and "TODO" in text)
-            for key in ("site_url", "street", "postal_code", "locality", "country", "name", "url")}
+            for key in ("site_url", "street", "postal_code", "locality", "name", "url")}
     assert [p for p in found if p[0] == "mkdocs.yml"] == [
         ("mkdocs.yml", line["site_url"], "site_url", "still a placeholder: replace the TODO with the address this site "
                                                      "will be published at, e.g. https://privacy.aroma.example/"),
@@ -266,8 +267,6 @@ def test_a_company_outside_sweden_gets_its_authority_and_laws_as_placeholders(tm
          "still a placeholder: replace the TODO with postal code"),
         ("mkdocs.yml", line["locality"], "plugins.policypress.controller.address.locality",
          "still a placeholder: replace the TODO with town or city"),
-        ("mkdocs.yml", line["country"], "plugins.policypress.controller.address.country",
-         "still a placeholder: replace the TODO with the country's two-letter ISO code, e.g. FI"),
         ("mkdocs.yml", line["name"], "plugins.policypress.authority.name",
          "still a placeholder: replace the TODO with your supervisory authority's name"),
         ("mkdocs.yml", line["url"], "plugins.policypress.authority.url",
@@ -275,10 +274,12 @@ def test_a_company_outside_sweden_gets_its_authority_and_laws_as_placeholders(tm
     ]
     privacy = {(field, text) for file, _, field, text in found if file == "docs/privacy/index.fi.md"}
     assert ("processing[5].retention.statute", "still a placeholder: replace the TODO with the law that says how long "
-            "accounting records are kept, e.g. Kirjanpitolaki (1336/1997)") in privacy
+            "accounting records are kept (Finland), e.g. Kirjanpitolaki (1336/1997)") in privacy
     assert ("children", "still a placeholder: replace the TODO with the age under which a child needs a parent's "
             "consent in your country (GDPR Art. 8)") in privacy
-    assert len(found) == 47  # counted by hand: 7 in mkdocs.yml, 5 + 16 in the Finnish files, 4 + 15 in the German
+    assert len(found) == 46  # counted by hand: 6 in mkdocs.yml, 5 + 16 in the Finnish files, 4 + 15 in the German
+    # The Finnish business ID told the country, which mkdocs.yml names.
+    assert "          country: FI" in config and "country FI)" in result.stdout
     assert "IMY" not in "".join(config) and "Skatteverket" not in (root / "docs/privacy/index.fi.md").read_text()
     fill(root)
     release_and_build(root)
@@ -296,7 +297,8 @@ def test_the_site_says_who_is_responsible_and_how_it_is_published(tmp_path: Path
     assert options["controller"]["name"] == "Solvik Kaffe AB" and options["controller"]["identifier"] == "559900-0147"
     assert options["controller"]["email"] == "integritet@solvikkaffe.example"
     assert options["dpo"] == {"email": "dpo@solvikkaffe.example"}
-    assert options["authority"]["term"] == "legal-se:DPA-SE" and "IMY" in options["authority"]["name"]
+    # The authority's name: one text, or one per language.
+    assert options["authority"]["term"] == "legal-se:DPA-SE" and "IMY" in str(options["authority"]["name"])
     i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
     assert [(lang["locale"], lang.get("default", False)) for lang in i18n["languages"]] == [("sv", True), ("en", False)]
     assert config["theme"]["name"] == "material" and config["validation"]["links"]["anchors"] == "warn"
@@ -408,7 +410,7 @@ def test_missing_details_are_asked_on_a_terminal(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(builtins, "input", fake_input)
     result = run_cli(["new", str(tmp_path / "site")], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert asked == ["Company name: ", "Organisation number: ", "Languages, the default first [sv,en]: ",
+    assert asked == ["Company name: ", "Organisation number (empty: none): ", "Languages, the default first [sv,en]: ",
                      "E-mail address for privacy questions: ", "E-mail address for privacy questions: ",
                      "Data protection officer's e-mail (empty: none appointed): "]
     assert "  expected an e-mail address such as privacy@example.com, found 'not an address' (there is no @)" in result.stdout
@@ -463,14 +465,21 @@ def test_the_questions_work_on_a_real_terminal(tmp_path: Path) -> None:
 # --- refusals: nothing written ------------------------------------------------------------------------
 
 
+WHY_COUNTRY = ("policypress: --country: the organisation number does not show the country the company is established in "
+               "(a Swedish or a Finnish one does), and the country decides the supervisory authority and the laws the "
+               "policies name; give its two-letter code, such as SE")
+USAGE = ("policypress: usage: policypress new DIR --company NAME --email ADDRESS [--org-number NUMBER] [--country CODE] "
+         "[--languages sv,en] [--dpo-email ADDRESS]")
+
+
 def test_missing_flags_without_a_terminal_are_all_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     result = run_cli(["new", "site", "--languages", "sv,en"], tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "policypress: new needs --company, --org-number and --email (there is no terminal to ask on); nothing was written",
-        "policypress: usage: policypress new DIR --company NAME --org-number NUMBER --email ADDRESS [--languages sv,en] "
-        "[--dpo-email ADDRESS]",
+        "policypress: new needs --company, --email and --country (there is no terminal to ask on); nothing was written",
+        WHY_COUNTRY,
+        USAGE,
     ]
     assert list(tmp_path.iterdir()) == []
     result = run_cli(["new", "site", "--company", "X AB", "--org-number", "559900-0147"], tmp_path)
@@ -668,3 +677,118 @@ def test_the_preview_shows_each_policy_with_its_placeholders(tmp_path: Path) -> 
     problems = [li.get_text(" ", strip=True) for li in page.select(".pp-problems li")]
     assert any("recipients[0].name" in p and "your payment provider's name" in p for p in problems), problems
     assert any("what people do with you" in p for p in problems), problems
+
+
+# --- the country and the organisation number (issue 21 §9) ---------------------------------------------
+
+SWEDE = ["--company", "Solvik Kaffe AB", "--email", "integritet@solvikkaffe.example"]
+
+
+def todo_hints(root: Path) -> list[tuple[str, str]]:
+    """(file, hint) of every placeholder check lists."""
+    return [(file, text) for file, _, _, text in problems(root)]
+
+
+def test_the_organisation_number_is_optional(tmp_path: Path) -> None:
+    """Seed 002 gives none: a Swedish company without one gets the Swedish site with the very
+    placeholders of one with a number, and no number anywhere; filled, it builds."""
+    plain, numbered = tmp_path / "plain", tmp_path / "numbered"
+    result = scaffold(plain, *SWEDE, "--country", "SE")
+    assert result.returncode == 0, result.stderr
+    assert "languages sv, en; country SE)" in result.stdout.splitlines()[0]
+    assert scaffold(numbered, *COMPANY).returncode == 0
+    assert todo_hints(plain) == todo_hints(numbered) and len(todo_hints(plain)) == 33
+    config = parse_yaml((plain / "mkdocs.yml").read_text(encoding="utf-8"))
+    options = next(p["policypress"] for p in config["plugins"] if isinstance(p, dict) and "policypress" in p)
+    assert "identifier" not in options["controller"] and options["controller"]["address"]["country"] == "SE"
+    assert options["authority"]["term"] == "legal-se:DPA-SE"
+    sv = (plain / "docs/privacy/index.sv.md").read_text(encoding="utf-8")
+    assert "**Solvik Kaffe AB** är personuppgiftsansvarig" in sv and "organisationsnummer" not in sv
+    assert "**Solvik Kaffe AB** is the controller" in (plain / "docs/privacy/index.en.md").read_text(encoding="utf-8")
+    fill(plain)
+    release_and_build(plain)
+    assert "Bokföringslagen" in (plain / "site/privacy/index.html").read_text(encoding="utf-8")
+
+
+def test_a_placeholder_number_keeps_a_swedish_company_swedish(tmp_path: Path) -> None:
+    """`--org-number TODO --country SE`: IMY, Swedish laws and no Finnish hint; the number is one
+    more placeholder where it is shown (mkdocs.yml and each language's text), nothing else."""
+    todo, numbered = tmp_path / "todo", tmp_path / "numbered"
+    assert scaffold(todo, *SWEDE, "--org-number", "TODO", "--country", "se").returncode == 0
+    assert scaffold(numbered, *COMPANY).returncode == 0
+    extra = [hint for hint in todo_hints(todo) if hint not in todo_hints(numbered)]
+    assert sorted(file for file, _ in extra) == ["docs/privacy/index.en.md", "docs/privacy/index.sv.md", "mkdocs.yml"]
+    assert len(todo_hints(todo)) == 33 + 3
+    written = "".join(p.read_text(encoding="utf-8") for p in [todo / "mkdocs.yml", *(todo / "docs").rglob("*.md")])
+    assert "Integritetsskyddsmyndigheten (IMY)" in written and "Bokföringslagen (1999:1078)" in written
+    assert "Kirjanpito" not in written and "e.g. FI" not in written and "children: TODO" not in written
+
+
+def test_the_country_decides_the_authority_and_the_laws(tmp_path: Path) -> None:
+    """A German register number does not tell the country; --country DE does: no IMY, no Swedish
+    law, no Finnish example, and mkdocs.yml names the country."""
+    root = tmp_path / "de"
+    result = scaffold(root, "--company", "Kaffee GmbH", "--org-number", "HRB 12345", "--country", "DE",
+                      "--email", "datenschutz@kaffee.example", "--languages", "de,en")
+    assert result.returncode == 0, result.stderr
+    options = next(p["policypress"] for p in parse_yaml((root / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
+                   if isinstance(p, dict) and "policypress" in p)
+    assert options["controller"]["address"]["country"] == "DE" and options["controller"]["identifier"] == "HRB 12345"
+    assert options["authority"]["term"] == "eu-gdpr:DataProtectionAuthority"
+    hints = [text for _, text in todo_hints(root)]
+    assert "still a placeholder: replace the TODO with the law that says how long accounting records are kept " \
+           "(Germany)" in hints
+    assert not any("Kirjanpito" in hint or "e.g. FI" in hint for hint in hints)
+    assert "Registernummer HRB 12345" in (root / "docs/privacy/index.de.md").read_text(encoding="utf-8")
+    fill(root)
+    release_and_build(root)
+
+
+def test_the_country_comes_from_the_flag_else_from_the_number() -> None:
+    from policypress.new_country import check_country, country_from_number
+
+    assert [country_from_number(n) for n in ("559900-0147", "5599000147", "16559900-0147", "1572860-0")] == \
+        ["SE", "SE", "SE", "FI"]
+    assert [country_from_number(n) for n in ("HRB 12345", "TODO", "", None, "123456789")] == [None] * 5
+    assert check_country("se") is None and check_country(" FI ") is None
+    assert check_country("US") == ("expected the two-letter code of the EU/EEA country the company is established in, "
+                                   "one of AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO "
+                                   "SE SI SK; found 'US'")
+
+
+def test_an_explicit_country_wins_over_the_numbers_form(tmp_path: Path) -> None:
+    """A Swedish-looking number of a Finnish company: Finland's laws, the number as written."""
+    root = tmp_path / "fi"
+    result = scaffold(root, *SWEDE, "--org-number", "5599000147", "--country", "FI", "--languages", "fi,sv")
+    assert result.returncode == 0, result.stderr
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "identifier: '5599000147'" in config or 'identifier: "5599000147"' in config
+    assert "country: FI" in config and "IMY" not in config
+
+
+def test_without_a_country_or_a_terminal_the_usage_names_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    for flags in ([], ["--org-number", "TODO"], ["--org-number", "HRB 12345"]):
+        result = run_cli(["new", "site", *SWEDE, *flags], tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [
+            "policypress: new needs --country (there is no terminal to ask on); nothing was written", WHY_COUNTRY, USAGE]
+        assert list(tmp_path.iterdir()) == []
+    result = run_cli(["new", "site", *SWEDE, "--country", "US"], tmp_path)
+    assert result.returncode == 2 and result.stderr.splitlines()[0].startswith(
+        "policypress: --country: expected the two-letter code of the EU/EEA country")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_country_is_asked_on_a_terminal_when_the_number_does_not_tell_it(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    answers = iter(["US", "de"])
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(builtins, "input", lambda prompt: asked.append(prompt) or next(answers))
+    result = run_cli(["new", str(tmp_path / "site"), *SWEDE, "--org-number", "HRB 12345", "--languages", "de"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    prompt = "Country the company is established in, as a two-letter code such as SE: "
+    assert asked == [prompt, prompt]
+    assert "  expected the two-letter code of the EU/EEA country" in result.stdout
+    assert "country: DE" in (tmp_path / "site/mkdocs.yml").read_text(encoding="utf-8")
