@@ -7,6 +7,7 @@ test_receipts_server.py.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -222,8 +223,9 @@ def test_health(store: SqlStore) -> None:
         assert http.get("/health").json() == {"status": "ok"}
 
     class Down(SqlStore):
-        def ping(self) -> None:
-            raise OSError("database down")
+        # /health asks for a write (policypress.receipts.availability): one the database refuses.
+        def _write(self) -> Any:
+            raise sa.exc.OperationalError("UPDATE receipts_chain", {}, Exception("attempt to write a readonly database"))
 
     down = Down(store.url)
     with TestClient(create_app(facts(), down, NO_LIMIT)) as http:
@@ -427,3 +429,39 @@ def test_sqlite_is_one_file_in_wal_mode(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
     opened.close()
+
+
+def test_the_writer_waits_a_moment_for_a_batch_as_large_as_its_last() -> None:
+    """Group commit: after a batch of four, a receipt that arrives alone waits (up to `linger`)
+    for the three that follow it a millisecond later, and the four are one commit, not two. A
+    lone client's receipts (batches of one) never wait."""
+    from policypress.receipts.app import Writer
+    from policypress.receipts.store import Outcome
+
+    batches: list[int] = []
+
+    class Recording:
+        def add(self, items: list[Any]) -> list[Outcome]:
+            batches.append(len(items))
+            return [Outcome("stored", len(batches)) for _ in items]
+
+    async def clients() -> float:
+        writer = Writer(Recording(), 128, 1024, linger=0.2)  # type: ignore[arg-type]
+        writer.start()
+        item = (parse(json.dumps(receipt()).encode(), facts(), NOW), None)
+        await writer.submit(item, 5)
+        await asyncio.gather(*(writer.submit(item, 5) for _ in range(4)))
+
+        async def later() -> None:
+            await asyncio.sleep(0.001)
+            await asyncio.gather(*(writer.submit(item, 5) for _ in range(3)))
+
+        started = asyncio.get_running_loop().time()
+        await asyncio.gather(writer.submit(item, 5), later())
+        waited = asyncio.get_running_loop().time() - started
+        await writer.stop()
+        return waited
+
+    waited = asyncio.run(clients())
+    assert batches == [1, 4, 4]
+    assert waited < 0.2  # the batch went as soon as it was full, not at the end of the wait

@@ -51,6 +51,7 @@ class Options:
     max_batch: int = 128
     db_timeout: float = 5.0  # seconds an answer waits for the database
     max_waiting: int = 1024  # receipts queued for the writer; more are answered 503 at once
+    linger: float = 0.002  # seconds the writer waits for a batch as large as its last one
 
 
 def truncated(address: str | None, mode: ClientIp) -> str | None:
@@ -76,9 +77,10 @@ class Writer:
     """The one writer: takes receipts as they come, stores each batch in one transaction (in a
     thread, so the event loop keeps accepting), and answers each receipt after the commit."""
 
-    def __init__(self, store: ReceiptStore, max_batch: int, max_waiting: int) -> None:
+    def __init__(self, store: ReceiptStore, max_batch: int, max_waiting: int, linger: float = 0.0) -> None:
         self.store = store
         self.max_batch = max_batch
+        self.linger = linger
         self.queue: asyncio.Queue[tuple[tuple[Receipt, str | None], asyncio.Future[Outcome]]] = asyncio.Queue(max_waiting)
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="receipts-writer")
         self.task: asyncio.Task[None] | None = None
@@ -109,10 +111,22 @@ class Writer:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        last = 1
         while True:
             batch = [await self.queue.get()]
-            while len(batch) < self.max_batch and not self.queue.empty():
-                batch.append(self.queue.get_nowait())
+            # Group commit: the senders answered by the last commit send their next receipts while
+            # this one begins. Waiting a moment (`linger`) for as many as the last batch held
+            # makes one commit of what would be two, where several clients send at once; a lone
+            # client never waits (its batches are of one).
+            deadline = loop.time() + self.linger
+            while len(batch) < self.max_batch:
+                if not self.queue.empty():
+                    batch.append(self.queue.get_nowait())
+                elif len(batch) < last and loop.time() < deadline:
+                    await asyncio.sleep(self.linger / 10)
+                else:
+                    break
+            last = len(batch)
             # Receipts whose sender was answered 503 in the meantime are not written.
             batch = [entry for entry in batch if not entry[1].done()]
             if batch:
@@ -178,7 +192,7 @@ class Health:
 
 
 def create_app(facts: SiteFacts, store: ReceiptStore, options: Options = Options()) -> Starlette:
-    writer = Writer(store, options.max_batch, options.max_waiting)
+    writer = Writer(store, options.max_batch, options.max_waiting, options.linger)
     health_check = Health(store, options.db_timeout)
     limiter = RateLimiter(options.per_minute, options.burst)
     origins = set(facts.origins)
