@@ -72,7 +72,7 @@ def validated(config: MkDocsConfig, config_file: Path) -> Settings:
     from mkdocs.exceptions import PluginError
 
     from .plugins import consent, theme
-    from .plugins.config import OptionsError, config_problem, site_info
+    from .plugins.config import OptionsError, config_problem, language_problems, site_info
     from .plugins.i18n import i18n_languages
 
     refuse_sources(folder_option(config, "site_dir"), config)
@@ -90,13 +90,13 @@ def validated(config: MkDocsConfig, config_file: Path) -> Settings:
             raise UsageError(f"{config_file}: the policypress plugin is not in 'plugins'; add '- policypress'")
         languages, default = i18n_languages(config, plugin.config.i18n_plugin)
         theme.check_site_url(config)
-        refused = consent.check_options(plugin.config.consent, config)
+        refused = consent.check_options(plugin.config.consent, config) + language_problems(plugin.config, languages)
     except PluginError as error:
         raise UsageError(*str(error).splitlines()) from None
     finally:
         logger.setLevel(level)
     refused += [config_problem(config.config_file_path, (key,), str(message)) for key, message in warnings]
-    return Settings(folder_option(config, "docs_dir"), languages, default, site_info(plugin.config), refused)
+    return Settings(folder_option(config, "docs_dir"), languages, default, site_info(plugin.config, default), refused)
 
 
 def site_settings(config_file: Path) -> tuple[Path, list[str], str, SiteInfo]:

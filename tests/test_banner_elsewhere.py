@@ -315,7 +315,7 @@ def test_the_snippet_shows_the_policy_sites_banner_and_nothing_runs_before_conse
     # Its stylesheet came from the policy site (the main website allows no inline style).
     assert page.locator(".ppc").evaluate("e => getComputedStyle(e).position") == "fixed"
     region.get_by_role("button", name="Inställningar", exact=True).click()
-    dialog = page.get_by_role("dialog", name="Inställningar för kakor")
+    dialog = page.get_by_role("dialog", name="Cookieinställningar")
     for category in settings["categories"]:
         for cookie in category["cookies"]:
             expect(dialog.locator(".ppc-cookies li", has_text=cookie["name"])).to_contain_text(cookie["duration"])

@@ -48,7 +48,7 @@ def test_first_visit_shows_the_choices_and_stores_nothing(visitor: Page, fresh: 
 def test_settings_show_the_categories_and_cookies_from_the_data(visitor: Page, site: Server, language: str) -> None:
     visitor.goto(site.url + ("/" if language == "sv" else "/en/"))
     banner(visitor, language).get_by_role("button", name="Inställningar" if language == "sv" else "Settings", exact=True).click()
-    dialog = visitor.get_by_role("dialog", name="Inställningar för kakor" if language == "sv" else "Cookie settings")
+    dialog = visitor.get_by_role("dialog", name="Cookieinställningar" if language == "sv" else "Cookie settings")
     expect(dialog).to_be_visible()
     register = cookie_register()
     necessary = dialog.get_by_role("switch", name="Nödvändiga" if language == "sv" else "Necessary")
@@ -110,7 +110,7 @@ def test_withdrawal_deletes_the_category_cookies_and_stops_loading(visitor: Page
     visitor.wait_for_function("window.trackerRuns === 1")
     assert {"bs_id", "bs_ses"} <= {c["name"] for c in fresh.cookies()}
     # The persistent control in the footer, used from the keyboard.
-    control = visitor.get_by_role("button", name="Inställningar för kakor")
+    control = visitor.get_by_role("button", name="Cookieinställningar")
     control.focus()
     visitor.keyboard.press("Enter")
     visitor.get_by_role("switch", name="Statistik").uncheck()

@@ -77,7 +77,7 @@ def test_javascript_api_and_event(visitor: Page, fresh: BrowserContext, site: Se
     assert visitor.evaluate("[policypressConsent.get(), policypressConsent.has('necessary'), policypressConsent.has('video')]") == [None, True, False]
     banner(visitor).get_by_role("button", name="Avvisa alla").click()
     visitor.evaluate("policypressConsent.showSettings()")
-    expect(visitor.get_by_role("dialog", name="Inställningar för kakor")).to_be_visible()
+    expect(visitor.get_by_role("dialog", name="Cookieinställningar")).to_be_visible()
     visitor.get_by_role("switch", name="Inbäddade filmer").check()
     visitor.get_by_role("button", name="Spara mina val").click()
     assert visitor.evaluate("policypressConsent.has('video')") is True
@@ -140,7 +140,7 @@ def test_keyboard_only(visitor: Page, fresh: BrowserContext, site: Server) -> No
     visitor.keyboard.press("Tab")
     assert visitor.evaluate("document.activeElement.textContent") == "Inställningar"
     visitor.keyboard.press("Enter")
-    dialog = visitor.get_by_role("dialog", name="Inställningar för kakor")
+    dialog = visitor.get_by_role("dialog", name="Cookieinställningar")
     expect(dialog).to_be_visible()
     assert visitor.evaluate("document.querySelector('dialog').contains(document.activeElement)")
     # Esc closes the settings and focus goes back to the button that opened them.
@@ -160,11 +160,11 @@ def test_keyboard_only(visitor: Page, fresh: BrowserContext, site: Server) -> No
     expect(banner(visitor)).to_be_hidden()
     assert visitor.evaluate("document.activeElement.tagName") == "MAIN"
     # A visible focus indicator on the persistent control, reached by keyboard.
-    control = visitor.get_by_role("button", name="Inställningar för kakor")
+    control = visitor.get_by_role("button", name="Cookieinställningar")
     control.focus()
     visitor.keyboard.press("Shift+Tab")
     visitor.keyboard.press("Tab")
-    assert visitor.evaluate("document.activeElement.textContent") == "Inställningar för kakor"
+    assert visitor.evaluate("document.activeElement.textContent") == "Cookieinställningar"
     outline = control.evaluate("e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
     assert outline[0] != "none" and outline[1] != "0px"
 
@@ -182,7 +182,7 @@ def test_usable_on_a_narrow_screen_and_at_200_percent_zoom(browser: Browser, sit
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     region.get_by_role("button", name="Inställningar", exact=True).click()
-    dialog = page.get_by_role("dialog", name="Inställningar för kakor")
+    dialog = page.get_by_role("dialog", name="Cookieinställningar")
     box = dialog.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] <= height
     save = dialog.get_by_role("button", name="Spara mina val")
@@ -278,7 +278,7 @@ def test_policy_is_readable_without_javascript(browser: Browser, site: Server) -
     expect(page.locator("article h1")).to_have_text("Cookiepolicy")
     expect(page.locator('tr[data-pp-cookie="bs_id"]')).to_be_visible()
     expect(page.locator(".ppc")).to_have_count(0)
-    expect(page.get_by_role("button", name="Inställningar för kakor")).to_be_hidden()
+    expect(page.get_by_role("button", name="Cookieinställningar")).to_be_hidden()
     context.close()
 
 
@@ -377,10 +377,10 @@ def test_blocked_storage_never_traps_the_visitor(browser: Browser, site: Server,
     expect(page.frame_locator("iframe[title=Video]").locator("p")).to_have_text("Video")
     assert page.evaluate("[events, policypressConsent.has('video')]") == [[{"statistics": True, "video": True}], True]
     assert receipts(site, 1) == ["accept-all"]
-    page.get_by_role("button", name="Inställningar för kakor").click()
+    page.get_by_role("button", name="Cookieinställningar").click()
     page.get_by_role("switch", name="Inbäddade filmer").uncheck()
     page.get_by_role("button", name="Spara mina val").click()
-    expect(page.get_by_role("dialog", name="Inställningar för kakor")).to_have_count(0)
+    expect(page.get_by_role("dialog", name="Cookieinställningar")).to_have_count(0)
     assert page.locator("iframe[title=Video]").get_attribute("src") == "about:blank"
     assert receipts(site, 2) == ["accept-all", "settings-change"]
     stored = consent_cookie(context)

@@ -7,13 +7,14 @@ import json
 
 import pytest
 
-from conftest import TODAY, Build
+from conftest import TODAY, Build, example_options
 from policypress.core import vocabulary as vocab
 from policypress.core.model import Site
 from policypress.core.register import retention_text
 from policypress.core.summary import summary
 from policypress.core.texts import strings
 from policypress.core.timeline import Timeline
+from policypress.plugins.config import site_info
 
 LANGUAGES = ["sv", "en"]
 
@@ -64,7 +65,8 @@ def test_summary_json_is_published_beside_processing_jsonld(example_build: Build
     assert (example_build.site / prefix / "processing.jsonld").is_file()
     document = json.loads((example_build.site / prefix / "summary.json").read_text(encoding="utf-8"))
     assert document["language"] == language
-    expected = [summary(example_model.info, r, language) for r in in_force(example_model)]
+    # In the page's language: the authority's name as mkdocs.yml gives it for that language.
+    expected = [summary(site_info(example_options(), language), r, language) for r in in_force(example_model)]
     assert [{k: v for k, v in p.items() if k != "url"} for p in document["policies"]] == expected
     assert [p["url"] for p in document["policies"]] == [
         f"https://integritet.solvikkaffe.example/{prefix}{p['policy']}/" for p in expected]

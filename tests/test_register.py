@@ -3,6 +3,7 @@ every cell compared with the model; and every table readable at 320 px in Chromi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from policypress.core import vocabulary as vocab
 from policypress.core.model import Purpose, Register, Revision
 from policypress.core.register import place_text, retention_text
 from policypress.core.texts import strings
+from policypress.core.typography import typeset_html
 from policypress.core.types import Version
 
 LANGUAGES = {"sv": "", "en": "en/"}
@@ -144,6 +146,11 @@ def source_name(register: Register, term: str, language: str) -> str:
     return named[term] if term in named else vocab.DATA_SOURCES[term][language]
 
 
+def as_shown(text: str, language: str) -> str:
+    """A text from data as a page shows it: its quotation marks the language's."""
+    return html.unescape(typeset_html(html.escape(text), language))
+
+
 def labelled(label: str, value: str | None) -> str | None:
     return f"{label} {value}" if value else None
 
@@ -163,7 +170,7 @@ def expected_purpose(register: Register, purpose: Purpose, language: str) -> dic
                      t["decisions_none"] if decides is False else None,
         "consequences": labelled(f"{t['decision_consequences']}:", said.consequences) if said else None,
         "profiling": None if purpose.profiling is None else t["profiling_yes" if purpose.profiling else "profiling_no"],
-        "data": ", ".join(register.category(c).text[language].name for c in purpose.data),
+        "data": t.in_sentence(register.category(c).text[language].name for c in purpose.data),  # one capital
         "sources": labelled(f"{t['sources']}:", ", ".join(source_name(register, s, language) for s in purpose.sources)),
         "recipients": labelled(f"{t['shared_with']}:", ", ".join(register.recipient(r).text[language].name
                                                                  for r in purpose.recipients)),
@@ -189,7 +196,9 @@ def check_purposes(register: Register, html: BeautifulSoup, language: str) -> No
     rows = html.select(".pp-register--purposes tbody tr")
     assert [row["data-pp-purpose"] for row in rows] == [p.id for p in register.processing]
     for row, purpose in zip(rows, register.processing):
-        assert shown_purpose(row) == expected_purpose(register, purpose, language)
+        expected = {key: as_shown(value, language) if isinstance(value, str) else value
+                    for key, value in expected_purpose(register, purpose, language).items()}
+        assert shown_purpose(row) == expected
         # The four columns hold: the purpose; the data, where it comes from and who gets it; the
         # legal bases and any Art. 9 condition; how long.
         columns = [cell["data-label"] for cell in row.select("th, td")]
@@ -214,8 +223,9 @@ def test_the_example_s_3_1_shows_bases_statute_sources_and_activity(example_buil
     decisions = [words(tr.select_one(".pp-register__decisions")) for tr in row.values()]
     assert register.automated_decisions is False and decisions == [strings(language)["decisions_none"]] * len(row)
     activities = html.select(".pp-register--processor-activities tbody tr")
-    assert [cells(tr) for tr in activities] == [
-        [a.text[language].name, a.text[language].description] for a in register.processor_activities] != []
+    assert [cells(tr) for tr in activities] == [  # apostrophes as the language writes them (issue 21)
+        [as_shown(a.text[language].name, language), as_shown(a.text[language].description, language)]
+        for a in register.processor_activities] != []
 
 
 def check_other_tables(register: Register, html: BeautifulSoup, language: str) -> None:

@@ -2,7 +2,8 @@
 
 One entry per public revision, from its publication date (an announced revision appears before
 it takes effect). Ids are `tag:` URIs made of facts that never change (host, publication date,
-policy, version, language), so readers never see an entry twice. Dates are RFC 3339. Atom is
+policy, version, language), so readers never see an entry twice; a feed's own id carries the day
+its policies were first published. Dates are RFC 3339. Atom is
 written by feedgen; JSON Feed is plain JSON.
 """
 
@@ -66,7 +67,9 @@ class Feed:
     changelog_url: str = ""  # the readable list of every change, the feed's alternate (absolute)
     author: Author | None = None
     description: str = ""
-    icon: str | None = None  # an image for readers that show one (absolute)
+    icon: str | None = None  # JSON Feed's `icon`: a 512×512 image for readers that show one (absolute)
+    favicon: str | None = None  # the site's small icon: JSON Feed's `favicon`, Atom's `icon` (absolute)
+    since: dt.date | None = None  # the day the first of its policies was published: the date in its id
 
     @property
     def alternate(self) -> str:
@@ -85,8 +88,11 @@ class Feed:
 
     @property
     def id(self) -> str:
+        """A `tag:` URI of the host, the day its policies were first published (a day the site
+        owned the host: RFC 4151) and the feed's path; the same in every build."""
+        since = self.since or min((entry.published for entry in self.entries), default=None)
         path = urlparse(self.self_url).path
-        return f"tag:{self.host},2000:{path}"
+        return f"tag:{self.host},{since.isoformat() if since else '1970-01-01'}:{path}"
 
     def ordered(self) -> list[Entry]:
         return sorted(self.entries, key=lambda e: (e.published, e.effective, e.policy, e.version), reverse=True)
@@ -104,8 +110,8 @@ def atom(feed: Feed) -> bytes:
     generator.author({key: value for key, value in (("name", author.name), ("email", author.email), ("uri", author.url)) if value})
     if feed.description:
         generator.subtitle(feed.description)
-    if feed.icon:
-        generator.icon(feed.icon)
+    if feed.favicon:
+        generator.icon(feed.favicon)
     for item in reversed(feed.ordered()):  # feedgen prepends; reversed keeps newest first
         entry = generator.add_entry()
         entry.id(item.tag(feed.host))
@@ -149,6 +155,8 @@ def json_feed(feed: Feed) -> str:
         document["description"] = feed.description
     if feed.icon:
         document["icon"] = feed.icon
+    if feed.favicon:
+        document["favicon"] = feed.favicon
     if feed.author:
         document["authors"] = [{key: value for key, value in (("name", feed.author.name), ("url", feed.author.url)) if value}]
     document["items"] = items

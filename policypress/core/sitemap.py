@@ -20,7 +20,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 @dataclass(frozen=True)
 class Entry:
     loc: str  # absolute URL
-    lastmod: dt.date
+    lastmod: dt.date | None  # None where the day it changed is not known: the sitemap then says nothing
     alternates: Sequence[tuple[str, str]]  # (hreflang, absolute URL), x-default included
 
 
@@ -31,7 +31,8 @@ def sitemap(entries: Iterable[Entry]) -> bytes:
     for entry in sorted(entries, key=lambda e: e.loc):
         url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = entry.loc
-        ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = entry.lastmod.isoformat()
+        if entry.lastmod is not None:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = entry.lastmod.isoformat()
         for hreflang, href in entry.alternates:
             ET.SubElement(url, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": hreflang, "href": href})
     ET.indent(urlset)

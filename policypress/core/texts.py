@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -56,6 +57,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "short_transfers": N_("Outside the EU/EEA"),
     "short_decisions": N_("Automated decisions"),
     "short_rights": N_("Your rights"),
+    # Translators: followed by the supervisory authority's name as mkdocs.yml gives it for the language, in its
+    # basic form; end with a colon where a name cannot follow in that form.
     "short_complaint": N_("You can complain to"),
     "short_more": N_("More on this"),
     "policy_in_force": N_("Version {version}, in effect since {date}."),
@@ -185,7 +188,15 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "not_found_home": N_("Go to the home page"),
     "not_found_policies": N_("Our policies"),
     "made_with": N_("Made with {material}"),
+    # Translators: the title of the ¶ link beside every heading (Python-Markdown's toc `permalink_title`).
+    "permalink": N_("Permanent link"),
+    # Meta descriptions of the pages that have no description of their own: each says what the page is.
+    "description_revision": N_("{title}, version {version}, effective {date}: {summary}"),
+    "description_diff": N_("{title}: changes from version {previous} to version {version}. {summary}"),
     "description_diff_whole": N_("{title}: all changes from version {previous} to version {version} in one comparison."),
+    "description_changelog": N_("{title}: every published version, what changed and when each takes effect."),
+    "description_site_changelog": N_("{owner}: every published version of our policies, what changed and when each "
+                                     "takes effect."),
 }
 # Counted phrases: the form for the count is the language's (1 ändrat stycke, 2 ändrade stycken).
 PLURALS: dict[str, tuple[str, str]] = {
@@ -194,6 +205,8 @@ PLURALS: dict[str, tuple[str, str]] = {
     "passages_removed": Nn_("{count} removed passage", "{count} removed passages"),
     "passages_unchanged": Nn_("{count} unchanged passage", "{count} unchanged passages"),
 }
+# Languages whose nouns keep their capital inside a sentence.
+CAPITALISED_NOUNS = frozenset({"de", "lb"})
 # Strings that are empty in every language are no messages (an empty msgid is a catalog's header).
 EMPTY: dict[str, str] = {"no_rights": ""}
 
@@ -260,6 +273,27 @@ class Strings(dict[str, str]):
     def join(self, items: Iterable[str]) -> str:
         """Items as this language lists them: `a, b och c`, `a, b und c`."""
         return format_list(list(items), locale=Locale.parse(catalog_name(self.language)))
+
+    def mid_sentence(self, item: str) -> str:
+        """A label as it reads inside a sentence: `Rätt till rättelse` -> `rätt till rättelse`.
+        Kept as written in a language that capitalises nouns (German), and where its first word
+        is an abbreviation or a name with capitals inside (`IP-adress`, `SPAR`, `iCloud`)."""
+        first = re.split(r"[\s-]", item, maxsplit=1)[0]
+        if self.language.split("-")[0] in CAPITALISED_NOUNS or not first[:1].isupper() or \
+                any(char.isupper() for char in first[1:]):
+            return item
+        return item[0].lower() + item[1:]
+
+    def in_sentence(self, items: Iterable[str], starts: bool = True) -> str:
+        """Labels joined by commas within a sentence: the first capitalised as written where the
+        list starts the sentence (`starts`), every other one as it reads mid-sentence."""
+        listed = list(items)
+        return ", ".join(item if starts and index == 0 else self.mid_sentence(item) for index, item in enumerate(listed))
+
+    @staticmethod
+    def stop(text: str) -> str:
+        """The full stop a sentence ending in `text` still needs: none after `Inc.`, `?` or `…`."""
+        return "" if text.rstrip().endswith((".", "!", "?", "…")) else "."
 
 
 @functools.cache

@@ -39,7 +39,7 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
                 default_language: str, bundle: tuple[str, str] | None) -> BuildState:
     config_file = Path(config.config_file_path)
     result = load_site(Path(config.docs_dir), languages, default_language, root=config_file.parent,
-                       info=site_info(options), config_source=config_file.name)
+                       info=site_info(options, default_language), config_source=config_file.name)
     site = result.site
     try:
         today = build_date()

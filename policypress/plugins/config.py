@@ -22,10 +22,18 @@ Loc = tuple[str | int, ...]
 PLUGIN = ("plugins", "policypress")  # where the plugin's options are in mkdocs.yml
 
 
+class PerLanguage(c.Type):
+    """Text, or the text in each language of the site: `locality: Stockholm`, or
+    `locality: {sv: Stockholm, fi: Tukholma}`; pages, summaries and feeds of a language show its own."""
+
+    def __init__(self) -> None:
+        super().__init__((str, dict))
+
+
 class AddressConfig(Config):
     street = c.Optional(c.Type(str))
     postal_code = c.Optional(c.Type(str))
-    locality = c.Optional(c.Type(str))
+    locality = c.Optional(PerLanguage())
     country = c.Optional(c.Type(str))  # ISO 3166 alpha-2, e.g. SE
 
 
@@ -48,7 +56,7 @@ class DpoConfig(Config):
 
 class AuthorityConfig(Config):
     term = c.Optional(c.Type(str))  # a DPV authority, e.g. legal-se:DPA-SE for IMY
-    name = c.Optional(c.Type(str))
+    name = c.Optional(PerLanguage())
     url = c.Optional(c.Type(str))
     address = c.SubConfig(AddressConfig)
 
@@ -106,26 +114,63 @@ class PolicyConfig(Config):
         return super().validate()
 
 
-def _address(config: AddressConfig) -> Address | None:
+def text_in(value: str | dict[str, str] | None, language: str | None) -> str | None:
+    """A `PerLanguage` option's text in `language`; with no language (or one it lacks, which
+    `language_problems` refuses in a build), the first it gives: the default language's."""
+    if not isinstance(value, dict):
+        return value
+    return value.get(language) if language in value else next(iter(value.values()), None)
+
+
+def _address(config: AddressConfig, language: str | None) -> Address | None:
     if not any(config[key] for key in ("street", "postal_code", "locality")):
         return None
-    return Address(config.street or "", config.postal_code or "", config.locality or "", config.country or "")
+    return Address(config.street or "", config.postal_code or "", text_in(config.locality, language) or "",
+                   config.country or "")
 
 
-def site_info(config: PolicyConfig) -> SiteInfo:
-    """The plugin's options as the core's plain model (sections left out become None)."""
+def site_info(config: PolicyConfig, language: str | None = None) -> SiteInfo:
+    """The plugin's options as the core's plain model (sections left out become None), with the
+    texts given per language in `language` (by default the first given, the default language's:
+    JSON-LD and the checks read that one)."""
     controller, dpo, authority = config.controller, config.dpo, config.authority
-    dpo_given = bool(dpo.name or dpo.email or _address(dpo.address)) or not dpo.appointed
+    dpo_given = bool(dpo.name or dpo.email or _address(dpo.address, language)) or not dpo.appointed
     return SiteInfo(
         controller=Organisation(controller.name, controller.identifier, controller.email, controller.phone,
-                                controller.url, _address(controller.address)) if controller.name else None,
-        dpo=DataProtectionOfficer(dpo.appointed, dpo.name, dpo.email, _address(dpo.address)) if dpo_given else None,
-        authority=Authority(authority.term, authority.name or authority.term, authority.url,
-                            _address(authority.address)) if authority.term else None,
+                                controller.url, _address(controller.address, language)) if controller.name else None,
+        dpo=DataProtectionOfficer(dpo.appointed, dpo.name, dpo.email, _address(dpo.address, language)) if dpo_given else None,
+        authority=Authority(authority.term, text_in(authority.name, language) or authority.term, authority.url,
+                            _address(authority.address, language)) if authority.term else None,
         privacy_policy=config.privacy_policy,
         rights=tuple(config.rights),
         consent_cookie=config.consent.cookie if config.consent.enabled else None,
     )
+
+
+def language_problems(config: PolicyConfig, languages: list[str]) -> list[Problem]:
+    """Texts given per language must be given in each language the site is built in, and only
+    in those (a typo such as `se` for `sv` would otherwise never be shown)."""
+    found: list[Problem] = []
+
+    def walk(section: Config, loc: Loc) -> None:
+        for key, option in section._schema:
+            value = section[key]
+            if isinstance(option, c.SubConfig):
+                walk(value, (*loc, key))
+            elif isinstance(getattr(option, "option", option), PerLanguage) and isinstance(value, dict):
+                missing = [language for language in languages if language not in value]
+                unknown = [str(language) for language in value if language not in languages]
+                if missing or unknown:
+                    what = "; ".join(part for part in (
+                        f"missing {', '.join(missing)}" if missing else "",
+                        f"found {', '.join(map(repr, unknown))}, not a language the site is built in" if unknown else "",
+                    ) if part)
+                    found.append(config_problem(config.config_file_path, (*loc, key),
+                                                f"expected the text in each language the site is built in "
+                                                f"({', '.join(languages)}): {what}"))
+
+    walk(config, PLUGIN)
+    return found
 
 
 # --- options in the project's words ---------------------------------------------------------------
@@ -185,6 +230,14 @@ def _value_problems(option: Any, value: Any, loc: Loc) -> list[tuple[Loc, str]]:
         option = option.option
     if isinstance(option, c.SubConfig):
         return option_problems(option.config_class, value, loc)
+    if isinstance(option, PerLanguage):
+        if isinstance(value, dict) and value:
+            return [((*loc, language), f"expected text, found {describe(text)}") for language, text in value.items()
+                    if not (isinstance(text, str) and text.strip())]
+        if isinstance(value, str):
+            return []
+        return [(loc, f"expected text, or the text in each language such as {{sv: Stockholm, fi: Tukholma}}, "
+                      f"found {describe(value)}")]
     if isinstance(option, c.ListOfItems):
         if not isinstance(value, list):
             return [(loc, f"expected a list (items on lines starting with '- ' or [a, b]), found {describe(value)}")]

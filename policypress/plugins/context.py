@@ -7,15 +7,22 @@ import datetime as dt
 from typing import Any, Literal
 
 from . import consent
-from ..core.model import Revision
+from ..core.model import Revision, SiteInfo
 from ..core.texts import date_locale, long_date, strings
 from ..core.timeline import Timeline
 from ..core.whole_change import whole_change_bases
+from .config import site_info
 from .routes import Routes, relative
 from .state import BuildState, PassState
 from .theme import NavMemo
 
 Kind = Literal["stable", "revision", "diff"]
+
+
+def info_in(build: BuildState, language: str) -> SiteInfo:
+    """Who is responsible, with the texts mkdocs.yml gives per language (the authority's name, a
+    town) in `language`: what a page, summary or feed of that language shows."""
+    return site_info(build.options, language)
 
 
 def dates_locale(build: BuildState, language: str) -> str:
@@ -37,7 +44,8 @@ def revision_entry(timeline: Timeline, revision: Revision, language: str, routes
     return {
         "version": str(revision.version),
         "major": revision.is_major,
-        "first": previous is None and timeline.position(revision) is not None,
+        # Nothing public before it: a released first version, or a draft previewed before any release.
+        "first": previous is None,
         "state": timeline.state(revision),
         "title": revision.texts[language].title,
         "summary": revision.texts[language].summary,

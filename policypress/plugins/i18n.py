@@ -16,7 +16,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..core import search
-from ..core.texts import STRINGS
+from ..core.texts import STRINGS, strings
+from ..core.typography import smarty_options
 from .config import config_problem
 from .material_fix import valid_html
 from .routes import relative
@@ -52,6 +53,46 @@ def i18n_languages(config: MkDocsConfig, plugin_name: str) -> tuple[list[str], s
 def pass_language(config: MkDocsConfig) -> str:
     """The language of the pass being built (set by mkdocs-static-i18n)."""
     return str(config.theme["language"])
+
+
+class Ours(str):
+    """A Markdown option policypress set for a language pass, told apart from the site's own."""
+
+
+class OurOptions(dict[str, Any]):
+    """`smarty` options policypress set for a language pass; `own` holds the site's own, if any."""
+
+    own: dict[str, Any] | None = None
+
+
+def language_markdown(config: MkDocsConfig, language: str) -> None:
+    """The Markdown options that depend on the language, set at the start of each language's pass
+    (every pass converts its pages with `config.mdx_configs`):
+
+    - toc's `permalink_title`, the title of the ¶ beside each heading, in the page's language
+      (unless the site gave its own);
+    - `smarty`, which writes the quotation marks as the language does: the sources keep their
+      straight quotes. A site's own smarty options are kept; only the quotes it left unset are
+      the language's."""
+    configs = config.mdx_configs
+    toc = configs.setdefault("toc", {})
+    if toc.get("permalink_title") is None or isinstance(toc["permalink_title"], Ours):
+        toc["permalink_title"] = Ours(strings(language)["permalink"])
+    current = configs.get("smarty")
+    if isinstance(current, OurOptions):
+        own = current.own  # an earlier pass set it: None if the site has no smarty of its own
+    elif "smarty" in config.markdown_extensions:
+        own = dict(current or {})
+    else:
+        own = None
+        config.markdown_extensions.append("smarty")
+    ours = smarty_options(language)
+    if own is None:
+        options = OurOptions(ours)
+    else:
+        options = OurOptions({**own, "substitutions": {**ours["substitutions"], **(own.get("substitutions") or {})}})
+    options.own = own
+    configs["smarty"] = options
 
 
 class Alternate:

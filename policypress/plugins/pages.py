@@ -21,23 +21,29 @@ from ..core.summary import summary
 from ..core.model import Policy, Revision, SourceRef
 from ..core.register import replace_placeholders
 from ..core.register import view as register_view
-from ..core.texts import strings
+from ..core.texts import long_date, strings
 from ..core.timeline import Timeline
 from ..core.whole_change import whole_change_bases
-from .context import Kind, changelog_rows, dates_locale, feed_links, revision_context, revision_entry
+from .context import Kind, changelog_rows, dates_locale, feed_links, info_in, revision_context, revision_entry
 from .routes import Routes, rebase, relative
 from .state import BuildState, GeneratedPage, PassState
 
 REGISTER_TEMPLATE = "partials/policypress/register.html"
 
 
-def content_date(build: BuildState, policies: list[Policy]) -> dt.date:
-    """When the pages of some policies last changed (the sitemap's lastmod): every page lists all
-    public revisions and says which is in force, so it changes when a revision is published and
-    when one takes effect (the build date if nothing is public)."""
+def changed_on(build: BuildState, policies: list[Policy]) -> dt.date | None:
+    """When what is shown of some policies last changed: every page lists all public revisions and
+    says which is in force, so it changes when a revision is published and when one takes effect
+    (None if nothing is public)."""
     dates = [d for p in policies for r in build.timelines[p.id].public
              for d in (r.published, r.effective) if d is not None and d <= build.today]
-    return max(dates) if dates else build.today
+    return max(dates) if dates else None
+
+
+def content_date(build: BuildState, policies: list[Policy]) -> dt.date:
+    """When the pages of some policies last changed (the sitemap's lastmod; the build date if
+    nothing is public)."""
+    return changed_on(build, policies) or build.today
 
 
 def render_register(env: Environment, revision: Revision, language: str, html: str) -> str:
@@ -111,9 +117,19 @@ class PolicyPage:
         context = revision_context(timeline, self.revision, self.kind, self.language, self.build.routes, page_url,
                                    dates_locale(self.build, self.language))
         if self.revision.register.processing:
-            context["in_short"] = summary(self.build.site.info, self.revision, self.language)
+            context["in_short"] = summary(info_in(self.build, self.language), self.revision, self.language)
             context["in_short_links"] = section_links(html)
         return context
+
+    def description(self) -> str | None:
+        """A released revision's own page says which version it is, from when, and what changed in
+        it (the stable page keeps its front matter's description)."""
+        if self.stable:
+            return None
+        text = self.revision.texts[self.language]
+        return strings(self.language)["description_revision"].format(
+            title=text.title, version=self.revision.version, summary=text.summary,
+            date=long_date(self.revision.effective, dates_locale(self.build, self.language)))
 
     def title(self) -> str | None:
         """A released revision's own page names its version (the stable page keeps its title)."""
@@ -140,6 +156,11 @@ class DiffPage(GeneratedPage):
     def title(self) -> str:
         t = strings(self.language)
         return f"{t['diff_title'].format(version=self.revision.version)} – {self.policy.living.texts[self.language].title}"
+
+    def description(self, build: BuildState, site_name: str) -> str:
+        return strings(self.language)["description_diff"].format(
+            title=self.policy.living.texts[self.language].title, version=self.revision.version,
+            previous=self.previous.version, summary=self.revision.texts[self.language].summary)
 
     def render(self, state: PassState, page_url: str) -> str:
         build, language = state.build, self.language
@@ -207,6 +228,12 @@ class ChangelogPage(GeneratedPage):
             return t["changelog"]
         return t["changelog_of"].format(title=self.policy.living.texts[self.language].title)
 
+    def description(self, build: BuildState, site_name: str) -> str:
+        t, controller = strings(self.language), build.site.info.controller
+        if self.policy is None:
+            return t["description_site_changelog"].format(owner=controller.name if controller else site_name)
+        return t["description_changelog"].format(title=self.policy.living.texts[self.language].title)
+
     def policies(self, build: BuildState) -> list[Policy]:
         return list(build.site.policies.values()) if self.policy is None else [self.policy]
 
@@ -236,6 +263,9 @@ class PendingChangelogPage(GeneratedPage):
 
     def title(self) -> str:
         return strings(self.language)["changelog"]
+
+    def description(self, build: BuildState, site_name: str) -> str:
+        return strings(self.language)["changelog_pending"]
 
     def render(self, state: PassState, page_url: str) -> str:
         policy_url = relative(state.build.routes.living_page(self.living, self.language), page_url)

@@ -20,11 +20,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import consent, feeds, i18n, jsonld, placeholders, sitemap, summary, theme
+from . import consent, feeds, i18n, jsonld, placeholders, sharing, sitemap, summary, theme
 from .build import refuse_links, start_build
-from .config import PolicyConfig
+from .config import PolicyConfig, language_problems
 from .context import not_found_context, site_context
 from ..core.problems import display_path
+from ..core.typography import typeset_html
 from .material_fix import valid_html
 from .pages import PolicyPage, generated_pages
 from .routes import page_path
@@ -60,6 +61,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if not config.use_directory_urls:
             raise PluginError("policypress needs 'use_directory_urls: true' (the default): policy URLs end in '/' "
                               "so that they stay the same whatever serves them")
+        if problems := language_problems(self.config, self.languages):
+            raise PluginError("\n".join(map(str, problems)))
         consent.check_options(self.config.consent, config)
         self.bundle = theme.add_templates(config)
         return config
@@ -75,6 +78,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         if self.build is None or language == self.default_language:
             self.build = start_build(self.command, self.config, config, self.languages, self.default_language, self.bundle)
         self.build.passes_open += 1
+        i18n.language_markdown(config, language)
         # Our partials render while pages are converted, before MkDocs makes its environment.
         env = theme.cached(config.theme.get_env(), self.template_cache)
         self.state = PassState(self.build, language, env, config.site_url, Path(config.site_dir))
@@ -122,12 +126,16 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         shown = self.page_of(page.file)
         if isinstance(shown, GeneratedPage):
             page.meta["title"] = shown.title()  # data, not YAML: any title comes through as written
+            page.meta["description"] = shown.description(self.build, config.site_name)
+            # Their body is no Markdown, so they have no table of contents: its column would stand empty.
+            page.meta["hide"] = [*(page.meta.get("hide") or []), "toc"]
         if not isinstance(shown, PolicyPage):
             return markdown
         if not shown.stable:
             # Search finds the text in force; earlier and later revisions stay out of the index.
             page.meta["search"] = {"exclude": True}
             page.meta["title"] = shown.title()
+            page.meta["description"] = shown.description()
         return shown.markdown(markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -145,6 +153,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         build, shown = state.build, self.page_of(page.file)
         info = site_context(state, page.url, theme.NavMemo(build.navs))
         info["alternates"] = i18n.alternates(page, build, state.language, state.site_url)
+        info["window_title"] = sharing.window_title(sharing.page_title(page), config.site_name)
+        home = page.is_homepage or page.url == build.routes.home(state.language)
+        info["open_graph"] = sharing.open_graph(page, config, state.language, home, info["alternates"], build.options.locales)
         info["nav_key"] = theme.nav_key(page, nav, config, state.language)
         if page.file.abs_src_path and build.problems:
             shown_as = display_path(Path(page.file.abs_src_path), Path(config.config_file_path).parent)
@@ -155,7 +166,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
                 info["jsonld"] = jsonld.page_script(shown)
         if state.site_url:
             lastmod = (shown.last_change() if isinstance(shown, PolicyPage) else
-                       shown.last_change(build) if shown is not None else build.today)
+                       shown.last_change(build) if shown is not None else
+                       sitemap.landing_date(build, Path(page.file.abs_src_path) if page.file.abs_src_path else None,
+                                            page.markdown or ""))
             sitemap.record(build, state.site_url, page.url, lastmod, info["alternates"])
         context["policypress"] = info
         i18n.fix_language_switcher(page, config)
@@ -169,8 +182,9 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if (state := self.state) is None:
             return output
-        # Search looks in this language's own index (see i18n.split_search).
-        return valid_html(i18n.in_own_language(output, state, page.url))
+        # Search looks in this language's own index (see i18n.split_search); the quotation marks
+        # of texts from data (registers, summaries) are the language's, as smarty makes Markdown's.
+        return typeset_html(valid_html(i18n.in_own_language(output, state, page.url)), state.language)
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         """What each language pass writes once its pages are built."""
@@ -185,7 +199,8 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             if self.config.consent.enabled:
                 consent.write_assets(state)
         if state.site_url:
-            feeds.write(build, site_dir, state.language, config.site_name, state.env, config.theme.get("favicon"))
+            feeds.write(build, site_dir, state.language, config.site_name, state.env, config.theme.get("favicon"),
+                        config.theme.get("palette"))
             jsonld.write_processing(build, site_dir, state.language)
             summary.write(build, site_dir, state.language)
         elif state.language == build.default_language:

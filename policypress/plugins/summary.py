@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 
 from ..core.summary import summary
+from .context import info_in
 from .state import BuildState
 
 
 def write(build: BuildState, site_dir: Path, language: str) -> None:
-    routes = build.routes
+    routes, info = build.routes, info_in(build, language)
     policies = [
-        {"url": routes.absolute(routes.stable(policy, language)), **summary(build.site.info, revision, language)}
+        {"url": routes.absolute(routes.stable(policy, language)), **summary(info, revision, language)}
         for policy in build.site.policies.values()
         if (revision := build.timelines[policy.id].in_force) is not None and revision.register.processing
     ]
