@@ -62,3 +62,31 @@ def test_one_root_cause_is_reported_once(minimal: FixtureSite) -> None:
     assert len(warnings) == 1 and "processing[0].legal_basis" in warnings[0], warnings
     link = changelog.select_one("article a[href]")
     assert link is not None and link["href"] == "../"
+
+
+def kind_label(page: BeautifulSoup) -> str:
+    """What the version box says of the kind of change, such as "(Första versionen)"."""
+    facts = " ".join(page.select_one(".pp-revision__facts").get_text().split())
+    return facts[facts.index("("):facts.index(")") + 1]
+
+
+def test_a_first_version_previewed_before_its_release_is_labelled_first(minimal: FixtureSite) -> None:
+    """Before, the preview called it a major change, while the published page said first version
+    (issue 21 §9). A draft after releases keeps its own kind."""
+    minimal.unrelease()
+    with serving(minimal) as url:
+        for prefix, first in (("", "(Första versionen)"), ("en/", "(First version)")):
+            page = fetch(f"{url}{prefix}privacy/")
+            assert page.select_one('[data-pp-state="draft"]') is not None
+            assert kind_label(page) == first
+    assert minimal.policypress("release", "privacy", "--date", "2026-02-01").returncode == 0
+    build = minimal.build()
+    assert build.returncode == 0, build.output
+    assert kind_label(build.html("privacy/index.html")) == "(Första versionen)"
+
+
+def test_a_draft_after_a_release_is_labelled_by_its_version(minimal: FixtureSite) -> None:
+    draft_2_2(minimal)
+    with serving(minimal) as url:
+        assert kind_label(fetch(f"{url}privacy/")) == "(Mindre ändring)"
+        assert kind_label(fetch(f"{url}en/privacy/")) == "(Minor change)"

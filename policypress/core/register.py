@@ -253,4 +253,6 @@ ROWS: dict[str, Callable[[Register, str, str | None], list[Row]]] = {
 def view(kind: str, arg: str | None, register: Register, language: str) -> dict[str, Any]:
     """The rows of one register table in one language."""
     rows = ROWS[kind](register, language, arg)
-    return {"kind": kind, "arg": arg, "rows": rows, "empty": strings(language)[f"no_{kind.replace('-', '_')}"]}
+    return {"kind": kind, "arg": arg, "rows": rows, "empty": strings(language)[f"no_{kind.replace('-', '_')}"],
+            # A column of descriptions only where some row has one: no empty cells to read past.
+            "described": any(row.get("description") for row in rows)}
