@@ -32,6 +32,8 @@ DESCRIPTION = ("Visits the given pages and their same-origin links in Chromium f
                "keys and requests to other origins with the cookie policy's register. Exit 0: clean; 1: violations; "
                "2: the audit could not run.")
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
+# Contexts per state at most (each holds a tab's memory; two states run side by side).
+MAX_JOBS = 16
 DEFAULT_CHROMIUM = DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else None
 
 
@@ -69,6 +71,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                           help="compare with a consent banner configuration: a JSON file, a built page or site folder, "
                                "or a page's address (default: the configuration on the first page)")
     parser.add_argument("--max-pages", type=positive(int), default=50, metavar="N", help="visit at most N pages (default 50)")
+    parser.add_argument("--jobs", type=bounded(int, lambda value: 1 <= value <= MAX_JOBS, f"a whole number from 1 to {MAX_JOBS}"),
+                        default=1, metavar="N",
+                        help="visit N pages at a time in each state, each in a browser context of its own (default 1); "
+                             "the pages visited and what is reported stay the same")
     parser.add_argument("--timeout", type=positive(float), default=30.0, metavar="SECONDS",
                         help="give up on a page that has not loaded after this long (default 30)")
     parser.add_argument("--wait", type=seconds, default=1.0, metavar="SECONDS",
@@ -241,7 +247,8 @@ def audit(args: argparse.Namespace, bar: Bar) -> int:
         register = from_config_source(args.config, args.timeout)
     selectors = Selectors(args.accept, args.reject, args.settings) if args.accept else None
     plan = Plan(tuple(args.urls), args.max_pages, args.timeout, args.wait, not args.ignore_robots, selectors,
-                args.chromium, screenshots=args.report is not None and args.report.suffix.lower() == ".html")
+                args.chromium, screenshots=args.report is not None and args.report.suffix.lower() == ".html",
+                jobs=args.jobs)
     try:
         observations = observe(plan, bar)
     finally:
