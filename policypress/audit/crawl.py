@@ -1,7 +1,7 @@
 """Chromium through Playwright: the pages of a site in four states, and what each stores and sends.
 
-Each state starts in a fresh browser profile of its own (a new process, an empty temporary
-folder), so nothing of one state leaks into another:
+Each state starts in a fresh browser context of its own (an empty profile in the audit's one
+Chromium), so nothing of one state leaks into another:
 
 - **none**: the crawl. Given pages first, then same-origin links, breadth first, up to
   `max_pages`; no choice is made.
@@ -21,6 +21,10 @@ page opens (`window.open`, a link with `target=_blank`) is closed, and every req
 before it leaves (a route on the whole profile); the attempt is reported. A WebSocket to another
 origin is a request to it.
 
+With `--jobs N`, each state's pages are shared among N contexts that start from the same point
+(`parallel` says how what they saw is put together); the pages visited and what is reported are
+those of one context.
+
 A hostile page cannot hold the audit: every call into a page has the page timeout (a script that
 never ends holds the tab's only thread, and Playwright's evaluate has no time limit of its own).
 Past it the tab is closed without its unload handlers, a new one takes its place in the same
@@ -38,20 +42,20 @@ import time
 import zlib
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urldefrag, urlsplit
 
-from . import loader
+from . import loader, parallel
 from .consent_managers import BANNER_JS, SELECTORS, Operator
 from .model import (CannotRun, ConsentManager, CookieSeen, Observations, PageProblem, RequestSeen, State, StateRecord,
                     Storage, StorageSeen, host_of, origin_of)
 from .robots import Robots
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, CDPSession, Page, Playwright
+    from playwright.async_api import Browser, BrowserContext, CDPSession, Page, Playwright
     from playwright.async_api import Request as PlaywrightRequest
     from playwright.async_api import Response, Route, WebSocket
 
@@ -113,6 +117,7 @@ class Plan:
     selectors: Selectors | None = None  # another banner's; None: the policypress banner
     chromium: str | None = None  # None: Playwright's own browser
     screenshots: bool = False
+    jobs: int = 1  # browser contexts that share each state's pages
 
     @property
     def origins(self) -> tuple[str, ...]:
@@ -349,7 +354,8 @@ class Visitor:
         kind = (response.headers.get("content-type", "text/html") if response else "text/html").split(";")[0].strip()
         if kind not in ("text/html", "application/xhtml+xml"):
             return None
-        await self.page.wait_for_timeout(self.plan.wait * 1000)
+        if self.plan.wait:
+            await self.page.wait_for_timeout(self.plan.wait * 1000)
         for target in self.blocked:
             self.problem(url, self.left_for(target))
         return urldefrag(response.url if response else url).url
@@ -372,19 +378,33 @@ class Visitor:
             stopped.cancel()
 
     async def snapshot(self) -> tuple[dict[CookieKey, dict[str, Any]], dict[StorageKey, int]]:
+        cookies, storage, _ = await self.observed()
+        return cookies, storage
+
+    async def observed(self, with_links: bool = False,
+                       ) -> tuple[dict[CookieKey, dict[str, Any]], dict[StorageKey, int], list[str]]:
+        """The profile's cookies, both storages of every frame of the tab and, if asked, the
+        page's links. Asked all at once, within one timeout: each is a round trip to the browser,
+        and one after the other they made most of the audit's time beside the page loads."""
         from playwright.async_api import Error
 
-        cookies = {(c["name"], c["domain"], c["path"]): dict(c) for c in await self.context.cookies()}
-        storage: dict[StorageKey, int] = {}
-        for frame in self.page.frames:
-            if not frame.url.startswith(("http:", "https:")):
-                continue
+        async def storage_of(frame: Any) -> dict[StorageKey, int]:
             try:
-                found = await self.limited(frame.evaluate(STORAGE_JS))
+                found = await frame.evaluate(STORAGE_JS)
             except Error:  # a frame gone, or its storage refused
-                continue
-            storage.update({(kind, origin_of(frame.url), key): value for kind, key, value in found})
-        return cookies, storage
+                return {}
+            return {(kind, origin_of(frame.url), key): value for kind, key, value in found}
+
+        async def no_links() -> list[str]:
+            return []
+
+        frames = [frame for frame in self.page.frames if frame.url.startswith(("http:", "https:"))]
+        found = await self.limited(asyncio.gather(self.context.cookies(), links(self.page) if with_links else no_links(),
+                                                  *map(storage_of, frames)))
+        storage: dict[StorageKey, int] = {}
+        for part in found[2:]:
+            storage.update(part)
+        return {(c["name"], c["domain"], c["path"]): dict(c) for c in found[0]}, storage, found[1]
 
     async def settle_baseline(self) -> None:
         """What is there now is not this state's: it is known, not recorded."""
@@ -392,9 +412,10 @@ class Visitor:
         self.known_cookies = {key: fingerprint(c) for key, c in cookies.items()}
         self.known_storage = dict(storage)
 
-    async def record(self, page: str) -> None:
-        """Cookies and keys that appeared, or were written anew, since the last look: this page's."""
-        cookies, storage = await self.snapshot()
+    async def record(self, page: str, with_links: bool = False) -> list[str]:
+        """Cookies and keys that appeared, or were written anew, since the last look: this page's.
+        Returns the page's links when asked (read in the same look)."""
+        cookies, storage, found_links = await self.observed(with_links)
         now = time.time()
         for key, cookie in cookies.items():
             if self.known_cookies.get(key) != (mark := fingerprint(cookie)):
@@ -404,6 +425,7 @@ class Visitor:
             if self.known_storage.get(ident) != digest:
                 self.known_storage[ident] = digest
                 self.storage.setdefault(ident, self.storage_seen(ident, page))
+        return found_links
 
     def cookie_seen(self, cookie: dict[str, Any], page: str, now: float, carried: bool = False) -> CookieSeen:
         expires = cookie.get("expires", -1)
@@ -434,8 +456,10 @@ def first_party(domain: str, origins: tuple[str, ...]) -> bool:
 
 
 @asynccontextmanager
-async def fresh_profile(playwright: Playwright, plan: Plan) -> AsyncIterator[Visitor]:
-    """A new Chromium with an empty profile of its own, and its one tab."""
+async def chromium(playwright: Playwright, plan: Plan) -> AsyncIterator[Browser]:
+    """The audit's one Chromium. Its profile folder keeps third-party cookies, and the contexts
+    made in it inherit that (those of a Chromium Playwright launches without one block them);
+    each context is a profile of its own, started in a fraction of the time a Chromium takes."""
     from playwright.async_api import Error
 
     with tempfile.TemporaryDirectory(prefix="policypress-audit-", ignore_cleanup_errors=True) as folder:
@@ -443,19 +467,102 @@ async def fresh_profile(playwright: Playwright, plan: Plan) -> AsyncIterator[Vis
         (Path(folder) / "Default" / "Preferences").write_text(json.dumps(PREFERENCES), encoding="utf-8")
         try:
             context = await playwright.chromium.launch_persistent_context(
-                folder, executable_path=plan.chromium, args=ARGS, headless=True,
-                viewport={"width": 1280, "height": 800}, service_workers="block", accept_downloads=False)
+                folder, executable_path=plan.chromium, args=ARGS, headless=True, service_workers="block",
+                accept_downloads=False)
         except Error as error:
             where = plan.chromium or "Playwright's own Chromium"
             raise AuditError(f"could not start Chromium ({where}): {str(error).splitlines()[0]}; "
                              f"{MISSING_PLAYWRIGHT}") from None
         try:
-            page = context.pages[0] if context.pages else await context.new_page()
-            visitor = Visitor(context, page, plan)
-            await visitor.start()
-            yield visitor
+            assert context.browser is not None  # a persistent context's Chromium is Playwright's to drive
+            yield context.browser
         finally:
             await context.close()
+
+
+@asynccontextmanager
+async def new_profile(browser: Browser, plan: Plan, state: parallel.StorageState | None = None,
+                      ) -> AsyncIterator[Visitor]:
+    """A new context in the audit's Chromium, empty or with `state`'s cookies and local storage,
+    and its one tab."""
+    from playwright.async_api import Error
+
+    try:
+        context = await browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block",
+                                            accept_downloads=False, storage_state=state)  # type: ignore[arg-type]
+    except Error as error:
+        raise AuditError(f"Chromium could not open a new profile ({str(error).splitlines()[0]})") from None
+    try:
+        visitor = Visitor(context, await context.new_page(), plan)
+        await visitor.start()
+        yield visitor
+    finally:
+        await context.close()
+
+
+@asynccontextmanager
+async def fresh_profile(playwright: Playwright, plan: Plan) -> AsyncIterator[Visitor]:
+    """A Chromium of its own with one empty profile, and its one tab."""
+    async with chromium(playwright, plan) as browser, new_profile(browser, plan) as visitor:
+        yield visitor
+
+
+@dataclass
+class Profiles:
+    """The contexts that share a state's pages: made when a page finds none idle, up to --jobs.
+    After a choice they start as the choosing one stood (`seed`): its cookies and local storage,
+    and what it already knew."""
+
+    browser: Browser
+    plan: Plan
+    stack: AsyncExitStack
+    every: list[Visitor] = field(default_factory=list)
+    idle: list[Visitor] = field(default_factory=list)
+    seed: tuple[parallel.StorageState, Visitor] | None = None
+
+    @classmethod
+    async def after(cls, chooser: Visitor, browser: Browser, plan: Plan, stack: AsyncExitStack) -> Profiles:
+        """Profiles that start where the choosing one stands now."""
+        profiles = cls(browser, plan, stack, [chooser], [chooser])
+        if plan.jobs > 1:
+            profiles.seed = (await storage_state(chooser), chooser)
+        return profiles
+
+    def available(self) -> bool:
+        return bool(self.idle) or len(self.every) < self.plan.jobs
+
+    async def take(self) -> Visitor:
+        if self.idle:
+            return self.idle.pop(0)
+        visitor = await self.stack.enter_async_context(
+            new_profile(self.browser, self.plan, self.seed[0] if self.seed else None))
+        if self.seed:
+            visitor.known_cookies, visitor.known_storage = dict(self.seed[1].known_cookies), dict(self.seed[1].known_storage)
+        self.every.append(visitor)
+        return visitor
+
+    def give_back(self, visitor: Visitor) -> None:
+        self.idle.append(visitor)
+
+    async def merged(self, positions: dict[str, int], hand_over: bool = False) -> Visitor:
+        """The first context, holding what all of them saw; with `hand_over`, also all their
+        cookies and local storage (for the withdrawal)."""
+        first, others = self.every[0], self.every[1:]
+        if others:
+            if hand_over:
+                own, *theirs = await asyncio.gather(*map(storage_state, self.every))
+                await first.context.set_storage_state(parallel.union(own, theirs))  # type: ignore[arg-type]
+            parallel.merge_into(first, others, positions)
+        return first
+
+
+async def storage_state(visitor: Visitor) -> parallel.StorageState:
+    """A context's cookies and local storage, within the page timeout."""
+    try:
+        return dict(await asyncio.wait_for(visitor.context.storage_state(), visitor.plan.timeout))
+    except asyncio.TimeoutError:
+        raise AuditError(f"the cookies and local storage of the profile on {visitor.page.url} could not be read within "
+                         f"{visitor.plan.timeout:g} s; try --jobs 1") from None
 
 
 def observe(plan: Plan, report: Callable[[int, int, str], None]) -> Observations:
@@ -477,20 +584,24 @@ async def _observe(plan: Plan, tally: Tally) -> Observations:
     from playwright.async_api import async_playwright
 
     started = time.monotonic()
-    async with async_playwright() as playwright:
-        async with fresh_profile(playwright, plan) as visitor:
-            pages, embedded, screenshot, script = await crawl(visitor, plan, tally)
+    async with async_playwright() as playwright, chromium(playwright, plan) as browser:
+        async with AsyncExitStack() as stack:
+            profiles = Profiles(browser, plan, stack)
+            profiles.give_back(await profiles.take())
+            crawled = await crawl(profiles, plan, tally)
+            visitor = await profiles.merged(crawled.positions)
             none = visitor.result("none")
-            none.screenshot = screenshot
+            none.screenshot = crawled.screenshot
             problems = visitor.problems
+        pages = crawled.pages
         if not pages:
             reasons = "; ".join(f"{p.url}: {p.reason}" for p in problems) or "nothing to visit"
             raise AuditError(f"no page could be audited ({reasons})")
         tally.total = tally.done + 2 * len(pages) + 1
         # The two choices are independent profiles: side by side, as two visitors would be.
         (reject, _, rejected_problems, rejected_by), (accept, withdrawn, accepted_problems, accepted_by) = \
-            await asyncio.gather(chosen(playwright, plan, pages, "reject", tally),
-                                 chosen(playwright, plan, pages, "accept", tally))
+            await asyncio.gather(chosen(browser, plan, pages, "reject", tally),
+                                 chosen(browser, plan, pages, "accept", tally))
     problems += [p for p in rejected_problems + accepted_problems if p not in problems]
     states: dict[State, StateRecord] = {"none": none, "reject": reject, "accept": accept}
     if withdrawn is not None:
@@ -498,55 +609,104 @@ async def _observe(plan: Plan, tally: Tally) -> Observations:
     consent = accepted_by if accepted_by.operated != "none" else rejected_by
     return Observations(plan.origins, pages, problems, states,
                         "policypress" if consent.operated == "policypress API" else consent.operated,
-                        time.monotonic() - started, embedded, script, consent)
+                        time.monotonic() - started, crawled.embedded, crawled.script, consent)
 
 
-async def crawl(visitor: Visitor, plan: Plan, tally: Tally,
-                ) -> tuple[list[str], str | None, bytes | None, str | None]:
-    """State *none*: the given pages, then their same-origin links, breadth first. Returns the
-    pages audited, the banner configuration of the first (if it has one: in the page, or in the
-    policy site's configuration script it loads), its screenshot, and that script's address."""
+@dataclass
+class Crawled:
+    """State *none* as the crawl leaves it."""
+
+    pages: list[str] = field(default_factory=list)  # audited, in the crawl's order
+    embedded: str | None = None  # the first page's banner configuration: in it, or in the policy site's script
+    screenshot: bytes | None = None  # of the first page
+    script: str | None = None  # the address of that script
+    positions: dict[str, int] = field(default_factory=dict)  # every address visited (and where it led): its place
+
+
+@dataclass
+class Look:
+    """One page as a context of the crawl saw it."""
+
+    url: str
+    final: str | None = None  # None: not audited (reported) or no web page
+    links: list[str] = field(default_factory=list)
+    embedded: str | None = None  # these three for the first page only
+    screenshot: bytes | None = None
+    script: str | None = None
+
+
+async def crawl(profiles: Profiles, plan: Plan, tally: Tally) -> Crawled:
+    """State *none*: the given pages, then their same-origin links, breadth first, with the first
+    page's banner configuration (in the page, or in the policy site's configuration script it
+    loads), its screenshot, and that script's address.
+
+    Pages go out in the queue's order, each to an idle context; a page's links join the queue
+    only once every page before it has added its own, so the queue, and the pages visited, are
+    those of one context. Until a page could be audited, one goes out at a time: the first."""
     robots = Robots(plan.robots, plan.timeout)
     queue = deque(dict.fromkeys(urldefrag(url).url for url in plan.urls))
-    queued, pages = set(queue), []
-    embedded, screenshot, script, visited = None, None, None, 0
+    queued, crawled, visited = set(queue), Crawled(), 0
+    running: deque[asyncio.Task[Look]] = deque()
     tally.total = 3 * min(plan.max_pages, len(queue)) + 1
-    while queue and visited < plan.max_pages:
-        url = queue.popleft()
-        refusal = await robots.refusal(url)
-        if refusal is not None:
-            visitor.problem(*refusal)
-            continue
-        visited += 1
-        if not pages:
-            visitor.scripts = []  # the first page's own: what a page that failed loaded is not looked at
-        try:
-            final = await visitor.visit(url)
-            tally.step("before any choice")
-            # What a page that could not be audited set is still its own, not the next page's.
-            await visitor.record(final or url)
-            if final is None or final in pages:
+    try:
+        while True:
+            while queue and visited < plan.max_pages and (crawled.pages or not running) and profiles.available():
+                url = queue.popleft()
+                crawled.positions.setdefault(url, len(crawled.positions))
+                refusal = await robots.refusal(url)
+                if refusal is not None:
+                    profiles.every[0].problem(*refusal)
+                    continue
+                visited += 1
+                running.append(asyncio.ensure_future(look(profiles, await profiles.take(), url, not crawled.pages, tally)))
+            if not running:
+                return crawled
+            if not running[0].done():
+                await asyncio.wait([task for task in running if not task.done()], return_when=asyncio.FIRST_COMPLETED)
                 continue
-            if not pages:
-                embedded = await visitor.limited(visitor.page.evaluate(
-                    "() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; }"))
-                found = await visitor.configuration_script()
-                if found is not None:
-                    script = found[0]
-                    embedded = embedded if embedded is not None else found[1]
-                screenshot = await shot(visitor, plan)
-            found_links = await visitor.limited(links(visitor.page))
-        except PageBusy as busy:
-            visitor.problem(url, str(busy))
-            continue
-        pages.append(final)
-        for link in found_links:
-            link = urldefrag(link).url
-            if link.startswith(("http:", "https:")) and origin_of(link) in plan.origins and link not in queued:
-                queued.add(link)
-                queue.append(link)
-        tally.total = 3 * min(plan.max_pages, len(pages) + len(queue)) + 1
-    return pages, embedded, screenshot, script
+            found = running.popleft().result()
+            if found.final is None or found.final in crawled.pages:
+                continue
+            crawled.positions.setdefault(found.final, crawled.positions[found.url])
+            if not crawled.pages:
+                crawled.embedded, crawled.screenshot, crawled.script = found.embedded, found.screenshot, found.script
+            crawled.pages.append(found.final)
+            for link in found.links:
+                link = urldefrag(link).url
+                if link.startswith(("http:", "https:")) and origin_of(link) in plan.origins and link not in queued:
+                    queued.add(link)
+                    queue.append(link)
+            tally.total = 3 * min(plan.max_pages, len(crawled.pages) + len(queue)) + 1
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
+async def look(profiles: Profiles, visitor: Visitor, url: str, first: bool, tally: Tally) -> Look:
+    """One page of state *none*: what it set and its links; for the first, also its banner
+    configuration and screenshot. The context is idle again afterwards."""
+    try:
+        if first:
+            visitor.scripts = []  # the first page's own: what a page that failed loaded is not looked at
+        final = await visitor.visit(url)
+        tally.step("before any choice")
+        # What a page that could not be audited set is still its own, not the next page's.
+        found = Look(url, final, await visitor.record(final or url, with_links=final is not None))
+        if final is not None and first:
+            found.embedded = await visitor.limited(visitor.page.evaluate(
+                "() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; }"))
+            script = await visitor.configuration_script()
+            if script is not None:
+                found.script = script[0]
+                found.embedded = found.embedded if found.embedded is not None else script[1]
+            found.screenshot = await shot(visitor, visitor.plan)
+        return found
+    except PageBusy as busy:
+        visitor.problem(url, str(busy))
+        return Look(url)
+    finally:
+        profiles.give_back(visitor)
 
 
 async def links(page: Page) -> list[str]:
@@ -560,13 +720,13 @@ async def links(page: Page) -> list[str]:
         return []
 
 
-async def chosen(playwright: Playwright, plan: Plan, pages: list[str], state: State, tally: Tally,
+async def chosen(browser: Browser, plan: Plan, pages: list[str], state: State, tally: Tally,
                  ) -> tuple[StateRecord, StateRecord | None, list[PageProblem], ConsentManager]:
     """State *reject* or *accept* in a fresh profile: the choice on the first page, then every
     page; after *accept*, the withdrawal. With no banner on the first page, no choice can be made:
     the state is reported as not tested. Also returns the consent manager that took the choice."""
     label = "after reject all" if state == "reject" else "after accept all"
-    async with fresh_profile(playwright, plan) as visitor:
+    async with new_profile(browser, plan) as visitor:
         first = pages[0]
         operator = Operator(visitor, plan.timeout)
         if not plan.selectors:
@@ -586,12 +746,10 @@ async def chosen(playwright: Playwright, plan: Plan, pages: list[str], state: St
             screenshot = await shot(visitor, plan)
         except PageBusy as busy:
             raise AuditError(f"{first} could not be loaded again to make the choice ({busy})") from None
-        for page in pages:
-            try:
-                await visitor.record(await visitor.visit(page) or page)
-            except PageBusy as busy:
-                visitor.problem(page, str(busy))
-            tally.step(label)
+        async with AsyncExitStack() as stack:
+            profiles = await Profiles.after(visitor, browser, plan, stack)
+            await visit_all(profiles, pages, label, tally)
+            await profiles.merged({page: place for place, page in enumerate(pages)}, hand_over=state == "accept")
         record = visitor.result(state)
         record.screenshot = screenshot
         try:
@@ -601,6 +759,30 @@ async def chosen(playwright: Playwright, plan: Plan, pages: list[str], state: St
         if withdrawn is not None:
             tally.step("after withdrawal")
         return record, withdrawn, visitor.problems, found
+
+
+async def visit_all(profiles: Profiles, pages: list[str], label: str, tally: Tally) -> None:
+    """Every page in a chosen state, each in the next idle context."""
+    async def one(visitor: Visitor, page: str) -> None:
+        try:
+            await visitor.record(await visitor.visit(page) or page)
+        except PageBusy as busy:
+            visitor.problem(page, str(busy))
+        finally:
+            profiles.give_back(visitor)
+        tally.step(label)
+
+    running: list[asyncio.Task[None]] = []
+    try:
+        for page in pages:
+            while not profiles.available():
+                await asyncio.wait([task for task in running if not task.done()], return_when=asyncio.FIRST_COMPLETED)
+            running.append(asyncio.ensure_future(one(await profiles.take(), page)))
+        await asyncio.gather(*running)
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
 
 async def choose(visitor: Visitor, plan: Plan, accept: bool, operator: Operator) -> ConsentManager:
