@@ -210,4 +210,5 @@ def test_generated_pages_take_titles_as_data(minimal: FixtureSite) -> None:
     assert build.returncode == 0, build.output
     page = BeautifulSoup((build.site / "privacy" / "changelog" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.title.get_text().startswith(f"Ändringslogg: {title}")
-    assert page.h1.get_text() == f"Ändringslogg: {title}"
+    # The heading is text of the page: its quotation marks are Swedish ones (issue 21).
+    assert page.h1.get_text() == f"Ändringslogg: {title}".replace('"Solvik"', "”Solvik”").replace("'Kaffe'", "’Kaffe’")

@@ -4,6 +4,7 @@ and idiomatic labels."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import FIXTURES, ROOT, Build, FixtureSite, copy_site
+from conftest import FIXTURES, ROOT, Build, FixtureSite, copy_site, run_cli
 from policypress.core.texts import strings
-from policypress.plugins.config import config_lines, site_info
+from policypress.plugins.config import PolicyConfig, config_lines, site_info
 
 SCAFFOLD = ROOT / "policypress" / "scaffold"
 
@@ -98,7 +99,6 @@ def test_in_short_names_the_authority_and_the_town_in_the_page_s_language(trilin
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_summary_json_has_the_authority_in_its_language(trilingual: Build, language: str) -> None:
-    import json
     prefix = "" if language == "sv" else f"{language}/"
     document = json.loads((trilingual.site / prefix / "summary.json").read_text(encoding="utf-8"))
     assert document["policies"][0]["complaint"]["name"] == {
@@ -144,7 +144,6 @@ def test_a_text_per_language_names_each_language_of_the_site(tmp_path: Path, val
 
 
 def test_site_info_gives_each_language_its_text() -> None:
-    from policypress.plugins.config import PolicyConfig
     options = PolicyConfig()
     options.load_dict({"controller": {"name": "A", "address": {"street": "Box 1", "locality": {"sv": "Stockholm",
                                                                                               "fi": "Tukholma"}}},
@@ -157,7 +156,6 @@ def test_site_info_gives_each_language_its_text() -> None:
 
 
 def test_the_scaffold_names_imy_in_each_of_its_languages(tmp_path: Path) -> None:
-    from conftest import run_cli
     root = tmp_path / "new"
     result = run_cli(["new", str(root), "--company", "Solvik Kaffe AB", "--org-number", "559900-0147",
                       "--email", "integritet@solvikkaffe.example", "--languages", "sv,en,fi,de"], tmp_path)

@@ -1,35 +1,27 @@
 """Crawlers and sharing (issue 21 §5): a description of its own on every page, Open Graph on
 every page, the JSON Feed's 512×512 icon and favicon, feed ids dated by the first publication,
-landing pages' sitemap dates from their sources, and titles that name the site once."""
+and titles that name the site once (landing pages' sitemap dates: test_search_engines)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import struct
-import subprocess
-import xml.etree.ElementTree as ET
 import zlib
 from collections import Counter
-from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import TODAY, Build, FixtureSite, copy_example, example_site
+from conftest import Build, example_site
 from policypress.core import feeds
 from policypress.core.icons import feed_icon, primary_colour
 from policypress.core.texts import strings
 from policypress.plugins.sharing import window_title
 
 SITE = "https://integritet.solvikkaffe.example/"
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-# A day after the example's last change (cookies 1.2 published 2026-11-22, in force 2026-11-23)
-# and before the next (privacy 3.0 on 2027-01-01).
-QUIET_DAY = dt.date(2026, 12, 15)
 SITE_NAMES = {"sv": "Solvik Kaffe – integritet", "en": "Solvik Kaffe – privacy"}
 WORD_RE = re.compile(r"\w+")
 
@@ -177,72 +169,3 @@ def test_a_feed_without_a_first_day_uses_its_oldest_entry() -> None:
                         "https://x.example/privacy/1.0/", None, "<p>S</p>")
     feed = feeds.Feed("T", "sv", "https://x.example/", "https://x.example/changes.atom", [entry])
     assert feed.id == "tag:x.example,2023-05-02:/changes.atom"
-
-
-# --- sitemap ------------------------------------------------------------------------------------------------
-
-
-def lastmods(site: Path) -> dict[str, str | None]:
-    root = ET.fromstring((site / "sitemap.xml").read_bytes())
-    return {url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS)
-            for url in root.findall("s:url", NS)}
-
-
-@pytest.fixture(scope="module")
-def quiet(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    build = copy_example(tmp_path_factory.mktemp("quiet")).build(today=QUIET_DAY)
-    assert build.returncode == 0, build.output
-    return build
-
-
-def test_landing_pages_are_dated_by_what_they_show_not_by_the_build(quiet: Build) -> None:
-    dates = lastmods(quiet.site)
-    # The home pages list the policies: they last changed when cookies 1.2 took effect.
-    assert dates[SITE] == dates[SITE + "en/"] == "2026-11-23"
-    assert QUIET_DAY.isoformat() not in dates.values()
-
-
-def git(root: Path, *args: str, day: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00+00:00", "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00",
-           "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org"}
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
-
-
-def test_a_landing_page_s_own_last_commit_dates_it(tmp_path: Path) -> None:
-    site = copy_example(tmp_path / "site")
-    config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - cookies/index.md\n", "  - cookies/index.md\n  - about.md\n"),
-                      encoding="utf-8")
-    site.write("about.sv.md", "---\ntitle: Om oss\n---\n\nVi rostar kaffe.\n")
-    site.write("about.en.md", "---\ntitle: About us\n---\n\nWe roast coffee.\n")
-    git(site.root, "init", "-q", day="2026-11-01")
-    git(site.root, "add", "docs", "mkdocs.yml", day="2026-11-01")
-    git(site.root, "commit", "-q", "-m", "policies", day="2026-11-01")
-    site.replace("index.sv.md", "Här publicerar", "Här samlar och publicerar")
-    site.replace("about.en.md", "We roast coffee.", "We roast coffee in Umeå.")
-    git(site.root, "commit", "-q", "-am", "home page", day="2026-12-01")
-    build = site.build(today=QUIET_DAY)
-    assert build.returncode == 0, build.output
-    dates = lastmods(build.site)
-    assert dates[SITE] == "2026-12-01"  # its source changed after the policies did
-    assert dates[SITE + "en/"] == "2026-11-23"  # unchanged since: the policies it lists changed later
-    assert dates[SITE + "about/"] == "2026-11-01" and dates[SITE + "en/about/"] == "2026-12-01"
-    # A change not yet committed has no recorded day: the page is listed without one.
-    site.replace("about.sv.md", "Vi rostar kaffe.", "Vi rostar kaffe i Umeå.")
-    build = site.build(today=QUIET_DAY)
-    assert lastmods(build.site)[SITE + "about/"] is None
-
-
-def test_outside_git_a_page_without_the_policies_has_no_date(minimal: FixtureSite) -> None:
-    config = minimal.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - privacy/index.md\n", "  - privacy/index.md\n  - about.md\n"),
-                      encoding="utf-8")
-    minimal.write("about.sv.md", "---\ntitle: Om oss\n---\n\nText.\n")
-    minimal.write("about.en.md", "---\ntitle: About us\n---\n\nText.\n")
-    build = minimal.build()
-    assert build.returncode == 0, build.output
-    dates = lastmods(build.site)
-    assert dates["https://policies.fixture.example/about/"] is None
-    assert TODAY.isoformat() not in {dates["https://policies.fixture.example/about/"],
-                                     dates["https://policies.fixture.example/en/about/"]}

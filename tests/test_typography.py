@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import markdown
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page
 
-from conftest import FIXTURES, ROOT, Build, FixtureSite, copy_site, serve
+from conftest import FIXTURES, ROOT, Build, copy_site, serve
 from policypress.core.texts import languages, strings
 from policypress.core.typography import MARKS, smarty_options, typeset_html
 

@@ -3,8 +3,8 @@ straight quotes, pages show ”…” (Swedish, Finnish), “…” (English) or
 
 Markdown is set by Python-Markdown's `smarty` extension, configured per language pass (see
 `smarty_options`). What templates write from data (register texts, summaries, titles) is set by
-`typeset_html`, which changes only text between tags and leaves code, scripts and every attribute
-(URLs, JSON-LD, data-*) as they are.
+`typeset_html`, which changes only text between tags and leaves code, scripts, the window title
+and every attribute (URLs, JSON-LD, data-*) as they are.
 """
 
 from __future__ import annotations
@@ -99,9 +99,12 @@ def _educated(text: str, m: Marks, before: str) -> str:
     return "".join(out)
 
 
-# Tags, comments and whole elements whose content is not prose (scripts, styles, code).
-TOKEN_RE = re.compile(r"<!--.*?-->|<(?P<end>/?)(?P<name>[a-zA-Z][\w-]*)[^>]*>|<[^>]*>", re.S)
-VERBATIM = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea", "template"})
+# Tags and comments, which a page's text runs between.
+TAG_SPLIT_RE = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+TAG_NAME_RE = re.compile(r"</?([a-zA-Z][\w-]*)")
+# Elements whose text stays as written: scripts, styles, code, and the window title (head data,
+# like the og:title attribute beside it).
+VERBATIM = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea", "template", "title"})
 # Elements inside a run of text: a quote after one of their tags follows the text before it. Any
 # other tag (a cell, a paragraph, a line break) starts a new run, where a quote opens.
 INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
@@ -111,27 +114,22 @@ INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del
 def typeset_html(document: str, language: str) -> str:
     """`document` with the straight quotes of its text in the language's marks; the text of
     code, scripts and styles, tags and their attributes unchanged."""
-    if not QUOTE_RE.search(document):
-        return document
     m = marks(language)
-    out: list[str] = []
+    parts = TAG_SPLIT_RE.split(document)  # text, tag, text, tag, …, text
     verbatim = 0  # depth inside elements whose text stays as written
-    before = ""  # the last character of text seen, for a quote at the start of a text run
-    last = 0
-    for token in TOKEN_RE.finditer(document):
-        text = document[last:token.start()]
+    before = ""  # the last character of the run of text, for a quote at the start of a part
+    for index in range(0, len(parts), 2):
+        text = parts[index]
         if text:
-            if not verbatim and QUOTE_RE.search(text):
-                text = _educated(text, m, before)
-            out.append(text)
+            if not verbatim and ('"' in text or "'" in text or "&" in text) and QUOTE_RE.search(text):
+                parts[index] = _educated(text, m, before)
             before = text[-1]
-        out.append(token.group())
-        name = (token.group("name") or "").lower()
-        if name not in INLINE:
-            before = ""
-        if name in VERBATIM and not token.group().endswith("/>"):
-            verbatim = max(0, verbatim - 1) if token.group("end") else verbatim + 1
-        last = token.end()
-    tail = document[last:]
-    out.append(_educated(tail, m, before) if tail and not verbatim else tail)
-    return "".join(out)
+        if index + 1 < len(parts):
+            tag = parts[index + 1]
+            found = TAG_NAME_RE.match(tag)
+            name = found.group(1).lower() if found else ""
+            if name not in INLINE:
+                before = ""
+            if name in VERBATIM and not tag.endswith("/>"):
+                verbatim = max(0, verbatim - 1) if tag.startswith("</") else verbatim + 1
+    return "".join(parts)
