@@ -1,11 +1,12 @@
 """The consent banner on the company's main website (issue 14, part 3), in Chromium.
 
 Three servers, all on 127.0.0.1: the policy site (the example site, built with its `site_url` on
-this server), the main website (a plain HTML page with the snippet from the README, under a strict
-Content-Security-Policy), and the third party of consent_site.py (a tracking script and a video,
-on another port). Cookies belong to a host whatever its port, so the policy site is reached as
-`policies.localhost` (Chromium resolves every *.localhost name to the loopback address without
-DNS) and the main website as 127.0.0.1: the tests can then tell whose cookie is whose.
+this server), the main website (a plain HTML page with the snippet from the documentation's Banner
+page, under a strict Content-Security-Policy), and the third party of consent_site.py (a tracking
+script and a video, on another port). Cookies belong to a host whatever its port, so the policy
+site is reached as `policies.localhost` (Chromium resolves every *.localhost name to the loopback
+address without DNS) and the main website as 127.0.0.1: the tests can then tell whose cookie is
+whose.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ CHANGED = dt.date(2026, 12, 1)
 
 
 class PolicyHost:
-    """The policy site as a static host serves it, with the caching the README recommends for
+    """The policy site as a static host serves it, with the caching the documentation recommends for
     the banner's files: the configuration scripts revalidated (here on every use, `no-cache` and
     no validators, so a new build shows at once; in production a few minutes), the versioned
     files kept for a year. It takes consent receipts with the CORS answers the receipts service
@@ -136,9 +137,9 @@ def policy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicySite
 
 
 def snippet() -> str:
-    """The script tag of the README's snippet (section Cookie consent), as documented."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return next(line.strip() for line in readme.splitlines() if "/consent/sv.js" in line and line.strip().startswith("<script"))
+    """The script tag of the snippet on the documentation's Banner page (On your other websites)."""
+    banner = (ROOT / "documentation" / "docs" / "banner.md").read_text(encoding="utf-8")
+    return next(line.strip() for line in banner.splitlines() if "/consent/sv.js" in line and line.strip().startswith("<script"))
 
 
 MAIN_PAGE = """<!doctype html>
@@ -155,8 +156,8 @@ MAIN_PAGE = """<!doctype html>
 
 @pytest.fixture(scope="module")
 def main_site(tmp_path_factory: pytest.TempPathFactory, policy_site: PolicySite, third_party: Server) -> Iterator[Server]:
-    """The main website: a plain page with the README's snippet, blocked items from the third party,
-    and the Content-Security-Policy the README says the snippet needs (no 'unsafe-inline')."""
+    """The main website: a plain page with the Banner page's snippet, blocked items from the third
+    party, and the Content-Security-Policy that page says the snippet needs (no 'unsafe-inline')."""
     folder = tmp_path_factory.mktemp("main-site")
     tag = snippet().replace(EXAMPLE_URL, policy_site.url)
     (folder / "index.html").write_text(MAIN_PAGE.format(snippet=tag, third=third_party.url), encoding="utf-8")

@@ -1,8 +1,8 @@
 """The policy site runs nothing but its own files (issue 22, part 7): its pages under the
-Content-Security-Policy the README gives, and its 404 page's links escaped.
+Content-Security-Policy the documentation's Deploy page gives, and its 404 page's links escaped.
 
-The example site is served by a loopback server that sends the README's policy as a response
-header, and answers a missing page with the 404 page of its language, as the README's nginx
+The example site is served by a loopback server that sends the Deploy page's policy as a response
+header, and answers a missing page with the 404 page of its language, as the page's nginx
 recipe does. Chromium visits every page type in both languages, before and after a choice, with
 the banner's settings open and with a search; an init script listens for
 `securitypolicyviolation` (Chromium also logs each violation as a console error).
@@ -38,18 +38,18 @@ document.addEventListener("securitypolicyviolation", (e) => window.violations.pu
 
 
 @functools.cache
-def readme_policy() -> str:
-    """The Content-Security-Policy of the README's Deploy section, the same in its nginx recipe."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    stated = re.findall(r"(?m)^Content-Security-Policy: (.+)$", readme)
-    in_nginx = re.findall(r'(?m)^\s*add_header Content-Security-Policy "([^"]+)" always;$', readme)
+def documented_policy() -> str:
+    """The Content-Security-Policy of the documentation's Deploy page, the same in its nginx recipe."""
+    deploy = (ROOT / "documentation" / "docs" / "deploy.md").read_text(encoding="utf-8")
+    stated = re.findall(r"(?m)^Content-Security-Policy: (.+)$", deploy)
+    in_nginx = re.findall(r'(?m)^\s*add_header Content-Security-Policy "([^"]+)" always;$', deploy)
     assert len(stated) == 1 and in_nginx == stated, (stated, in_nginx)
     return stated[0]
 
 
 class PolicyHandler(QuietHandler):
-    """The built site with the README's policy on every answer, and a missing page answered
-    with the 404 page of the language its path is in (the README's `error_page`)."""
+    """The built site with the Deploy page's policy on every answer, and a missing page answered
+    with the 404 page of the language its path is in (the recipe's `error_page`)."""
 
     site: Path
 
@@ -57,7 +57,7 @@ class PolicyHandler(QuietHandler):
         super().__init__(*args, directory=str(self.site), **kwargs)
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", readme_policy())
+        self.send_header("Content-Security-Policy", documented_policy())
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -92,7 +92,7 @@ class Visitor:
         """A page load under the policy; it must have run without a violation or an error (but
         Chromium's report of the 404 page's own status, where that is the page asked for)."""
         response = self.page.goto(url)
-        assert response is not None and response.headers["content-security-policy"] == readme_policy()
+        assert response is not None and response.headers["content-security-policy"] == documented_policy()
         assert response.status == (404 if url.endswith(PAGES[-1]) else 200), url
         self.page.wait_for_load_state("networkidle")
         if response.status == 404:
@@ -130,7 +130,7 @@ def search(page: Page, query: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_type_runs_under_the_readmes_policy(visitor: Visitor, policy_site: str, language: str) -> None:
+def test_every_page_type_runs_under_the_documented_policy(visitor: Visitor, policy_site: str, language: str) -> None:
     page, t, root = visitor.page, strings(language), policy_site + LANGUAGES[language]
     banner = page.get_by_role("region", name=t["consent_title"])
     # Before a choice: the banner on every page.

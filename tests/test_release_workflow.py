@@ -314,16 +314,28 @@ def test_the_changelog_is_keep_a_changelog_with_semver_versions() -> None:
         assert must in sections["Unreleased"].split("### ", 1)[0], must
 
 
-def test_the_readme_installs_what_exists() -> None:
-    """The README's install commands: the repository by a URL pip reads, the wheel by the name the
-    build gives it (test_the_sdist_and_the_wheel_build_and_pass_twine_check_strict), the index."""
+def pip_installs(text: str) -> list[str]:
+    """What each `.venv/bin/pip install` of a Markdown text installs, on a command line or in inline
+    code (which may break across lines)."""
+    return re.findall(r"\.venv/bin/pip install\s+((?:\"[^\"]+\"|[^\s`#\"])+)", text)
+
+
+def test_the_readme_and_getting_started_install_what_exists() -> None:
+    """The install commands of the README and of the documentation's Getting started: the
+    repository by a URL pip reads, the wheel by the name the build gives it
+    (test_the_sdist_and_the_wheel_build_and_pass_twine_check_strict), the index."""
     from packaging.requirements import Requirement
 
+    repository, wheel = '"policypress @ git+https://github.com/OWNER/policypress"', f"./policypress-{VERSION}-py3-none-any.whl"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Use it for your own company\n", 1)[1].split("\n## ", 1)[0]
-    commands = [line.split("#", 1)[0].split("pip install ", 1)[1].strip()
-                for line in section.splitlines() if ".venv/bin/pip install " in line]
-    assert commands == ['"policypress @ git+https://github.com/OWNER/policypress"',
-                        f"./policypress-{VERSION}-py3-none-any.whl", "policypress"]
-    assert Requirement(commands[0].strip('"')).url == "git+https://github.com/OWNER/policypress"
+    assert pip_installs(section) == [repository, wheel, "policypress"]
     assert "CHANGELOG.md" in section
+    guide = (ROOT / "documentation" / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    install = guide.split("\n## 1. Install\n", 1)[1].split("\n## ", 1)[0]
+    audit = '"policypress[audit] @ git+https://github.com/OWNER/policypress"'
+    assert pip_installs(install) == [repository, wheel, "policypress", audit]
+    assert "CHANGELOG.md" in install
+    for quoted, extras in ((repository, set()), (audit, {"audit"})):
+        requirement = Requirement(quoted.strip('"'))
+        assert (requirement.url, requirement.extras) == ("git+https://github.com/OWNER/policypress", extras)

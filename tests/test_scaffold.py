@@ -621,18 +621,6 @@ def test_todos_in_mkdocs_yml_are_found_under_the_plugin(tmp_path: Path) -> None:
     ]
 
 
-def test_the_readme_shows_the_ci_files_that_new_writes(tmp_path: Path) -> None:
-    """README's deploy recipes for GitHub and GitLab Pages are the generated files, word for word."""
-    root = tmp_path / "site"
-    assert scaffold(root, *COMPANY).returncode == 0
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    deploy = readme.split("\n## Deploy\n", 1)[1].split("\n## ", 1)[0]
-    assert re.findall(r"```yaml\n(.*?)```", deploy, flags=re.S) == [
-        (root / ".github/workflows/policies.yml").read_text(encoding="utf-8"),
-        (root / ".gitlab-ci.yml").read_text(encoding="utf-8"),
-    ]
-
-
 @contextlib.contextmanager
 def previewing(root: Path, attempts: int = 5) -> Iterator[str]:
     """`mkdocs serve` of the site on 127.0.0.1. A port is only known to be free when it is picked,
