@@ -12,7 +12,6 @@ without changes are collapsed into `<details>`.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import functools
 from collections.abc import Callable, Iterator, Sequence
@@ -239,14 +238,9 @@ class Renderer:
     # --- blocks --------------------------------------------------------------------------------
 
     def copy(self, block: Block, rewrite: LinkRewriter) -> HtmlElement:
-        element = copy.deepcopy(block.element)
-        element.tail = None
         # Ids would repeat between old and new blocks; links go to the revision they came from.
-        for node in element.iter():
-            if isinstance(node.tag, str):
-                kept = diff_inline.attributes(node, rewrite)
-                node.attrib.clear()
-                node.attrib.update(kept)
+        element = diff_inline.rewritten_copy(block.element, rewrite)
+        element.tail = None
         return element
 
     def item(self, item: Item) -> HtmlElement:

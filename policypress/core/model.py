@@ -257,4 +257,6 @@ class Site:
     info: SiteInfo = field(default_factory=lambda: SiteInfo())
 
     def source(self, path: Path) -> SourceRef | None:
-        return self.sources.get(path.resolve())
+        # Keys are resolved paths, and MkDocs gives them so: resolving (system calls per folder,
+        # for every page of every pass) only for a path written otherwise.
+        return self.sources.get(path) or self.sources.get(path.resolve())

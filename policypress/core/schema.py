@@ -14,6 +14,8 @@ pydantic orders the fact fields first).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, model_validator
@@ -59,7 +61,13 @@ def legal_basis(value: object) -> str:
         for prefix, where in vocab.MISPLACED_BASES:
             if value.startswith(prefix):
                 raise fail(f"a GDPR Art. 6(1) legal basis, one of: {listing(vocab.LEGAL_BASES)}", value, f"{value} {where}")
-    return one_of(vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis")(value)
+    return _one_of_bases()(value)
+
+
+# Made once: making it translates every basis's label into every language.
+@functools.cache
+def _one_of_bases() -> Callable[[object], str]:
+    return one_of(vocab.LEGAL_BASES, "a GDPR Art. 6(1) legal basis")
 
 
 def data_source(value: object) -> str:

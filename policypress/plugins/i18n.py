@@ -59,6 +59,9 @@ class Ours(str):
     """A Markdown option policypress set for a language pass, told apart from the site's own."""
 
 
+SMARTY_SKIP = "policypress.plugins.smarty_skip"
+
+
 class OurOptions(dict[str, Any]):
     """`smarty` options policypress set for a language pass; `own` holds the site's own, if any."""
 
@@ -93,6 +96,10 @@ def language_markdown(config: MkDocsConfig, language: str) -> None:
         options = OurOptions({**own, "substitutions": {**ours["substitutions"], **(own.get("substitutions") or {})}})
     options.own = own
     configs["smarty"] = options
+    # After smarty, which then passes over text with nothing for it (smarty_skip.py): walking every
+    # piece of text through its patterns cost a build as much as the Markdown conversion itself.
+    if SMARTY_SKIP not in config.markdown_extensions:
+        config.markdown_extensions.append(SMARTY_SKIP)
 
 
 class Alternate:

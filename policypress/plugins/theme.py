@@ -88,7 +88,7 @@ def cached(env: Environment, cache: MemoryBytecodeCache) -> Environment:
     wrap one of them instead of copying it."""
     env.bytecode_cache = cache
     env.auto_reload = False
-    env.globals["policypress_script_files"] = script_files
+    env.globals["policypress_script_files"] = script_files_once()
     if not isinstance(env.loader, ChoiceLoader):
         env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(str(MATERIAL_TEMPLATES))})])
     return env
@@ -118,6 +118,21 @@ def script_files(context: Mapping[str, Any], name: str, html: str, scope: str | 
             target.write_bytes(content)
         paths.append(path)
     return paths
+
+
+def script_files_once() -> Callable[..., list[str] | None]:
+    """`script_files` for one environment (a language's pass of a build): every page renders the
+    same few partials, whose files are hashed and looked for once, not once per page."""
+    known: dict[tuple[str, str, str, str | None], list[str] | None] = {}
+
+    @pass_context
+    def once(context: Mapping[str, Any], name: str, html: str, scope: str | None = None) -> list[str] | None:
+        key = (str(context["config"]["site_dir"]), name, html, scope)
+        if key not in known:
+            known[key] = script_files(context, name, html, scope)
+        return known[key]
+
+    return once
 
 
 def nav_key(page: Page, nav: Navigation, config: MkDocsConfig, language: str) -> tuple[str, ...] | None:
