@@ -304,6 +304,18 @@ def test_the_deploy_page_states_one_content_security_policy_and_its_nginx_recipe
     assert "script-src 'self';" in stated[0] and "'unsafe-inline'" not in stated[0]
 
 
+def test_the_readme_is_short_and_each_of_its_links_leads_to_a_file() -> None:
+    """The repository's README (issue 20, part 3): at most 300 lines, and its links into the
+    documentation lead to pages the site builds, and every other relative link to a file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 300
+    targets = [t.split("#", 1)[0] for t in re.findall(r"\]\(([^)\s#][^)\s]*)\)", readme) if "://" not in t]
+    assert [t for t in targets if not (ROOT / t).is_file()] == []
+    pages_linked = {t.removeprefix("documentation/docs/") for t in targets if t.startswith("documentation/docs/")}
+    nav = re.findall(r"[\w/-]+\.md", (DOCUMENTATION / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert pages_linked and pages_linked <= set(nav)
+
+
 def test_the_docs_workflow_builds_strictly_and_deploys_to_github_pages() -> None:
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "docs.yml").read_text(encoding="utf-8"))
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
