@@ -3,7 +3,8 @@
 scripts/bench.py measures the build against bare Material + i18n; these tests check that each of
 its savings is exact and in effect: smarty's pass skips text with nothing for it (the same HTML
 as smarty alone, for every language's options and a site's own), an unchanged cell of a changed
-register row is copied instead of compared token by token (the same comparison), and the lookups
+register row is copied instead of compared token by token (the same comparison), a page whose
+only straight quotes are in its scripts is left as it is without a walk over its tags, and the lookups
 a build makes for every page (a page's source, Material's inline scripts, the legal bases'
 validator) are made once.
 """
@@ -27,6 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from policypress.core import diff, diff_inline, schema
 from policypress.core.model import Site, SourceRef
 from policypress.core.texts import strings
+from policypress.core import typography
 from policypress.core.typography import smarty_options
 from policypress.plugins import i18n, smarty_skip, theme
 
@@ -229,3 +231,34 @@ def test_the_legal_bases_validator_is_made_once(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(Exception, match="did you mean 'eu-gdpr:A6-1-a'"):
         schema.legal_basis("samtycke")
     assert made == ["a GDPR Art. 6(1) legal basis"]
+
+
+# --- a page with no quote outside its scripts is left as it is -------------------------------------------------
+
+PIECES = st.sampled_from([
+    "Kaffe", " och ", "rostning", "'", '"', "&quot;", "&#39;", "&amp;", "don't", "“",
+    "<p>", "</p>", "<em>", "</em>", "<br/>", "<a href='x'>", "</a>", "<td>", "</td>", "<!-- 'c' -->",
+    "<script>", "</script>", '<script type="application/ld+json">{"a": "b"}</script>', "<code>", "</code>",
+    "<pre>", "</pre>", "<code/>", "<title>", "</title>", "<style>p{content:'x'}</style>", "<", ">"])
+DOCUMENTS = st.lists(PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(DOCUMENTS, st.sampled_from(["sv", "en", "de"]))
+def test_the_shortcut_sets_what_the_walk_over_every_tag_sets(document: str, language: str) -> None:
+    fast = typography.typeset_html(document, language)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typography, "_opens_verbatim", lambda tag: False)  # every page walked
+        assert typography.typeset_html(document, language) == fast
+
+
+def test_a_page_with_quotes_only_in_its_scripts_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = ('<html><head><script type="application/ld+json">{"name": "Solvik"}</script></head><body><p>Kaffe</p>'
+            '<script id="__config" type="application/json">{"base": ".."}</script></body></html>')
+    walked: list[str] = []
+    real = typography.TAG_NAME_RE
+    monkeypatch.setattr(typography, "TAG_NAME_RE", type("Counted", (), {
+        "match": staticmethod(lambda tag: walked.append(tag) or real.match(tag))}))
+    assert typography.typeset_html(page, "sv") is page
+    assert len(walked) == 2  # the two script tags, not every tag of the page
+    assert typography.typeset_html(page.replace("<p>Kaffe</p>", "<p>'Kaffe'</p>"), "sv").count("’Kaffe’") == 1

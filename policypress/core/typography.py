@@ -116,6 +116,8 @@ def typeset_html(document: str, language: str) -> str:
     code, scripts and styles, tags and their attributes unchanged."""
     m = marks(language)
     parts = TAG_SPLIT_RE.split(document)  # text, tag, text, tag, …, text
+    if all(index and _opens_verbatim(parts[index - 1]) for index in _quoted(parts)):
+        return document  # no quote, or only in scripts (JSON-LD, Material's configuration): nothing to set
     verbatim = 0  # depth inside elements whose text stays as written
     before = ""  # the last character of the run of text, for a quote at the start of a part
     for index in range(0, len(parts), 2):
@@ -133,3 +135,19 @@ def typeset_html(document: str, language: str) -> str:
             if name in VERBATIM and not tag.endswith("/>"):
                 verbatim = max(0, verbatim - 1) if tag.startswith("</") else verbatim + 1
     return "".join(parts)
+
+
+# Most pages have no straight quote in their text (smarty has set the Markdown's), only in the
+# scripts of JSON data every page has: found without walking every tag, they leave the page as it is.
+def _quoted(parts: list[str]) -> list[int]:
+    """The indices of the text parts of a split page that hold a straight quote."""
+    return [index for index in range(0, len(parts), 2)
+            if ('"' in (text := parts[index]) or "'" in text or "&" in text) and QUOTE_RE.search(text)]
+
+
+def _opens_verbatim(tag: str) -> bool:
+    """A tag after which text is verbatim whatever came before: the start of a script, style or
+    code."""
+    found = TAG_NAME_RE.match(tag)
+    return (found is not None and found.group(1).lower() in VERBATIM and not tag.startswith("</")
+            and not tag.endswith("/>"))
