@@ -17,9 +17,14 @@ visitors' browsers do not): the audit sees what the most exposed visitor gets. N
 requested that the given origins and their pages do not ask for: links are followed within
 those origins only, and a page that redirects or navigates to another origin, or submits a form
 there, is stopped there (a DevTools fetch rule on the tab's documents) and reported. A window a
-page opens (`window.open`, a link with `target=_blank`) is closed, and every request of it aborted
-before it leaves (a route on the whole profile); the attempt is reported. A WebSocket to another
-origin is a request to it.
+page opens (`window.open`, a link or form with `target=_blank`) is refused by Chromium's popup
+blocker, and the attempt is reported. The blocker lets a page that has user activation open one,
+and a click or an evaluation through Playwright gives it that: while the audit acts in a page so,
+and until the next page has loaded, a route on the profile aborts every request of a window before
+it leaves, and the window is closed. The route is not on otherwise, since it stops every request
+of the tab and turns the browser's cache off: it made a page load take half as long again. The
+audit's own questions to a page (its storage, its links) go through DevTools without activation.
+A WebSocket to another origin is a request to it.
 
 With `--jobs N`, each state's pages are shared among N contexts that start from the same point
 (`parallel` says how what they saw is put together); the pages visited and what is reported are
@@ -87,6 +92,11 @@ STORAGE_JS = """() => {
 LEAVING_GRACE = 1.0
 # A configuration script larger than this is not read (the policy site's are a few kilobytes).
 LOADER_BYTES = 1_000_000
+# Playwright turns Chromium's popup blocker off; the audit keeps it on (see the module's doc).
+KEPT_ON = ["--disable-popup-blocking"]
+# The page's links, and its storage as STORAGE_JS gives it: one question to the main frame.
+LOOK_JS = ("(() => ({storage: (" + STORAGE_JS + ")(), links: Array.from(document.querySelectorAll('a[href], area[href]'), "
+           "e => e.href).filter(h => typeof h === 'string')}))()")
 
 
 class AuditError(CannotRun):
@@ -164,24 +174,71 @@ class Visitor:
     retired: list[Page] = field(default_factory=list)  # tabs closed for being busy
     opening: bool = False  # while the visitor opens a tab of its own (no window of a page's)
     closing: set[asyncio.Task[None]] = field(default_factory=set)  # windows of pages being closed
+    cdp: CDPSession | None = None  # the tab's DevTools session
+    guarded: bool = False  # the route that stops windows' requests is on
+    held: bool = False  # the audit acts in the page: the route stays on until released
 
     async def start(self) -> None:
         """Requests to other origins are counted; windows the pages open are stopped; the tab
         is watched."""
         self.context.on("request", self.on_request)
         self.context.on("page", self.on_popup)
-        await self.context.route("**/*", self.guard)
         await self.watch()
+
+    async def hold_guard(self) -> None:
+        """Before the audit clicks or evaluates in the page through Playwright (which gives it
+        user activation): windows it opens are stopped until released and a new page has loaded."""
+        self.held = True
+        await self.arm()
+
+    def release_guard(self) -> None:
+        self.held = False
+
+    async def arm(self) -> None:
+        from playwright.async_api import Error
+
+        if not self.guarded:
+            with contextlib.suppress(Error):  # the profile closed meanwhile: no window can open
+                await self.context.route("**/*", self.guard)
+            self.guarded = True
+
+    async def disarm(self) -> None:
+        """Once a new document has replaced the page: the activation went with the old one."""
+        from playwright.async_api import Error
+
+        if self.guarded and not self.held:
+            with contextlib.suppress(Error):
+                await self.context.unroute("**/*", self.guard)
+            self.guarded = False
+
+    def on_window(self, event: dict[str, Any]) -> None:
+        """A window a page asked for. Without user activation Chromium's popup blocker refused
+        it; with it, it opens, and guard stops and reports its requests."""
+        if not event.get("userGesture"):
+            self.problem(self.current or self.page.url, f"opened a window for {event.get('url', '')}; stopped")
+
+    async def quietly(self, expression: str) -> Any:
+        """An expression's value in the tab's main frame, asked through DevTools: unlike
+        Playwright's evaluate, it gives the page no user activation. None when it threw."""
+        from playwright.async_api import Error
+
+        assert self.cdp is not None
+        try:
+            answer = await self.cdp.send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        except Error:  # the tab closed meanwhile
+            return None
+        return None if "exceptionDetails" in answer else answer.get("result", {}).get("value")
 
     async def watch(self) -> None:
         """The tab's own listeners, and a DevTools rule that stops its navigations to other
         origins before they leave."""
         self.page.on("response", self.on_response)
         self.page.on("websocket", self.on_websocket)
-        cdp = await self.context.new_cdp_session(self.page)
+        self.cdp = cdp = await self.context.new_cdp_session(self.page)
         self.main_frame = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
         cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(self.on_document(cdp, event)))
         cdp.on("Page.frameRequestedNavigation", self.on_asked)
+        cdp.on("Page.windowOpen", self.on_window)
         await cdp.send("Page.enable")
         await cdp.send("Fetch.enable", {"patterns": [{"resourceType": "Document", "requestStage": "Request"}]})
 
@@ -337,7 +394,7 @@ class Visitor:
         except TimeoutError:
             # A tab too busy to answer is the likelier cause, and the one to name.
             with contextlib.suppress(Error):
-                await self.limited(self.page.evaluate("1"))
+                await self.limited(self.quietly("1"))
             self.problem(url, f"no load event within {self.plan.timeout:g} s")
             return None
         except Error as error:
@@ -348,6 +405,8 @@ class Visitor:
         if self.blocked and (response is None or origin_of(response.url) not in self.plan.origins):
             self.problem(url, f"redirects off-site to {self.blocked[0]}; not followed")
             return None
+        if response is not None and response.status not in (204, 205):
+            await self.disarm()
         if response is not None and response.status >= 400:
             self.problem(url, f"HTTP {response.status}")
             return None
@@ -388,23 +447,40 @@ class Visitor:
         and one after the other they made most of the audit's time beside the page loads."""
         from playwright.async_api import Error
 
-        async def storage_of(frame: Any) -> dict[StorageKey, int]:
+        def keys(origin: str, found: object) -> dict[StorageKey, int]:
+            """STORAGE_JS's answer as far as it has its shape (the page's script can change it)."""
+            rows = [row for row in (found if isinstance(found, list) else []) if isinstance(row, list) and len(row) == 3]
+            return {(kind, origin, key): value for kind, key, value in rows
+                    if kind in ("local-storage", "session-storage") and isinstance(key, str) and isinstance(value, int)}
+
+        async def in_main() -> tuple[dict[StorageKey, int], list[str]]:
+            url = self.page.main_frame.url
+            if not url.startswith(("http:", "https:")):
+                return {}, []
+            found = await self.quietly(LOOK_JS)
+            found = found if isinstance(found, dict) else {}
+            page_links = found.get("links") if isinstance(found.get("links"), list) else []
+            return keys(origin_of(url), found.get("storage")), [link for link in page_links if isinstance(link, str)]
+
+        async def in_frame(frame: Any) -> dict[StorageKey, int]:
             try:
                 found = await frame.evaluate(STORAGE_JS)
             except Error:  # a frame gone, or its storage refused
                 return {}
-            return {(kind, origin_of(frame.url), key): value for kind, key, value in found}
+            return keys(origin_of(frame.url), found)
 
-        async def no_links() -> list[str]:
-            return []
-
-        frames = [frame for frame in self.page.frames if frame.url.startswith(("http:", "https:"))]
-        found = await self.limited(asyncio.gather(self.context.cookies(), links(self.page) if with_links else no_links(),
-                                                  *map(storage_of, frames)))
-        storage: dict[StorageKey, int] = {}
+        # Frames of one origin share its storage: one frame each, the main frame's asked apart.
+        main = origin_of(self.page.main_frame.url)
+        frames = {origin_of(frame.url): frame for frame in reversed(self.page.frames)
+                  if frame.url.startswith(("http:", "https:")) and origin_of(frame.url) != main}
+        if frames:
+            await self.arm()  # Playwright's evaluate in a frame gives the page user activation
+        found = await self.limited(asyncio.gather(self.context.cookies(), in_main(), *map(in_frame, frames.values())))
+        storage, page_links = found[1]
         for part in found[2:]:
             storage.update(part)
-        return {(c["name"], c["domain"], c["path"]): dict(c) for c in found[0]}, storage, found[1]
+        return ({(c["name"], c["domain"], c["path"]): dict(c) for c in found[0]}, storage,
+                page_links if with_links else [])
 
     async def settle_baseline(self) -> None:
         """What is there now is not this state's: it is known, not recorded."""
@@ -467,8 +543,8 @@ async def chromium(playwright: Playwright, plan: Plan) -> AsyncIterator[Browser]
         (Path(folder) / "Default" / "Preferences").write_text(json.dumps(PREFERENCES), encoding="utf-8")
         try:
             context = await playwright.chromium.launch_persistent_context(
-                folder, executable_path=plan.chromium, args=ARGS, headless=True, service_workers="block",
-                accept_downloads=False)
+                folder, executable_path=plan.chromium, args=ARGS, ignore_default_args=KEPT_ON, headless=True,
+                service_workers="block", accept_downloads=False)
         except Error as error:
             where = plan.chromium or "Playwright's own Chromium"
             raise AuditError(f"could not start Chromium ({where}): {str(error).splitlines()[0]}; "
@@ -598,11 +674,13 @@ async def _observe(plan: Plan, tally: Tally) -> Observations:
             reasons = "; ".join(f"{p.url}: {p.reason}" for p in problems) or "nothing to visit"
             raise AuditError(f"no page could be audited ({reasons})")
         tally.total = tally.done + 2 * len(pages) + 1
-        # The two choices are independent profiles: side by side, as two visitors would be.
-        (reject, _, rejected_problems, rejected_by), (accept, withdrawn, accepted_problems, accepted_by) = \
-            await asyncio.gather(chosen(browser, plan, pages, "reject", tally),
-                                 chosen(browser, plan, pages, "accept", tally))
-    problems += [p for p in rejected_problems + accepted_problems if p not in problems]
+        # The two choices are independent profiles, one after the other: side by side they took
+        # longer (two tabs loading at once on a machine of two cores); --jobs is for going wider.
+        reject, _, rejected_problems, rejected_by = await chosen(browser, plan, pages, "reject", tally)
+        accept, withdrawn, accepted_problems, accepted_by = await chosen(browser, plan, pages, "accept", tally)
+    for problem in rejected_problems + accepted_problems:
+        if problem not in problems:  # both profiles may have met it
+            problems.append(problem)
     states: dict[State, StateRecord] = {"none": none, "reject": reject, "accept": accept}
     if withdrawn is not None:
         states["withdrawn"] = withdrawn
@@ -694,8 +772,9 @@ async def look(profiles: Profiles, visitor: Visitor, url: str, first: bool, tall
         # What a page that could not be audited set is still its own, not the next page's.
         found = Look(url, final, await visitor.record(final or url, with_links=final is not None))
         if final is not None and first:
-            found.embedded = await visitor.limited(visitor.page.evaluate(
-                "() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; }"))
+            embedded = await visitor.limited(visitor.quietly(
+                "(() => { const e = document.getElementById('policypress-consent'); return e ? e.textContent : null; })()"))
+            found.embedded = embedded if isinstance(embedded, str) else None
             script = await visitor.configuration_script()
             if script is not None:
                 found.script = script[0]
@@ -707,17 +786,6 @@ async def look(profiles: Profiles, visitor: Visitor, url: str, first: bool, tall
         return Look(url)
     finally:
         profiles.give_back(visitor)
-
-
-async def links(page: Page) -> list[str]:
-    """The page's links as the browser resolves them; none if it navigated meanwhile."""
-    from playwright.async_api import Error
-
-    try:
-        found: list[str] = await page.eval_on_selector_all("a[href], area[href]", "els => els.map(e => e.href)")
-        return found
-    except Error:
-        return []
 
 
 async def chosen(browser: Browser, plan: Plan, pages: list[str], state: State, tally: Tally,
@@ -737,6 +805,7 @@ async def chosen(browser: Browser, plan: Plan, pages: list[str], state: State, t
                                  f"({visitor.problems[-1].reason if visitor.problems else 'no web page'})")
             await visitor.settle_baseline()
             visitor.requests, visitor.current = [], first
+            await visitor.hold_guard()
             found = await choose(visitor, plan, state == "accept", operator)
             if found.operated == "none":
                 return (StateRecord(state, note=f"not tested: no consent banner on {first}: {found.note}",
@@ -746,6 +815,7 @@ async def chosen(browser: Browser, plan: Plan, pages: list[str], state: State, t
             screenshot = await shot(visitor, plan)
         except PageBusy as busy:
             raise AuditError(f"{first} could not be loaded again to make the choice ({busy})") from None
+        visitor.release_guard()
         async with AsyncExitStack() as stack:
             profiles = await Profiles.after(visitor, browser, plan, stack)
             await visit_all(profiles, pages, label, tally)
@@ -753,6 +823,8 @@ async def chosen(browser: Browser, plan: Plan, pages: list[str], state: State, t
         record = visitor.result(state)
         record.screenshot = screenshot
         try:
+            if state == "accept":
+                await visitor.hold_guard()
             withdrawn = await withdraw(visitor, plan, first, operator) if state == "accept" else None
         except PageBusy as busy:
             withdrawn = StateRecord("withdrawn", note=f"not tested: {first}: {busy}")
