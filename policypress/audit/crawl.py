@@ -633,7 +633,9 @@ class Profiles:
 
 
 async def storage_state(visitor: Visitor) -> parallel.StorageState:
-    """A context's cookies and local storage, within the page timeout."""
+    """A context's cookies and local storage, within the page timeout. Playwright reads the
+    storage in the tab, which gives the page user activation: windows are stopped meanwhile."""
+    await visitor.arm()
     try:
         return dict(await asyncio.wait_for(visitor.context.storage_state(), visitor.plan.timeout))
     except asyncio.TimeoutError:
