@@ -594,14 +594,15 @@ class Profiles:
     stack: AsyncExitStack
     every: list[Visitor] = field(default_factory=list)
     idle: list[Visitor] = field(default_factory=list)
-    seed: tuple[parallel.StorageState, Visitor] | None = None
+    # The choosing context's cookies and local storage, and what it knew, as they were after the choice.
+    seed: tuple[parallel.StorageState, dict[CookieKey, Fingerprint], dict[StorageKey, int]] | None = None
 
     @classmethod
     async def after(cls, chooser: Visitor, browser: Browser, plan: Plan, stack: AsyncExitStack) -> Profiles:
         """Profiles that start where the choosing one stands now."""
         profiles = cls(browser, plan, stack, [chooser], [chooser])
         if plan.jobs > 1:
-            profiles.seed = (await storage_state(chooser), chooser)
+            profiles.seed = (await storage_state(chooser), dict(chooser.known_cookies), dict(chooser.known_storage))
         return profiles
 
     def available(self) -> bool:
@@ -613,7 +614,7 @@ class Profiles:
         visitor = await self.stack.enter_async_context(
             new_profile(self.browser, self.plan, self.seed[0] if self.seed else None))
         if self.seed:
-            visitor.known_cookies, visitor.known_storage = dict(self.seed[1].known_cookies), dict(self.seed[1].known_storage)
+            visitor.known_cookies, visitor.known_storage = dict(self.seed[1]), dict(self.seed[2])
         self.every.append(visitor)
         return visitor
 
