@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urldefrag, urlsplit
 
 from . import loader, parallel
+from .gate import Gate
 from .consent_managers import BANNER_JS, SELECTORS, Operator
 from .model import (CannotRun, ConsentManager, CookieSeen, Observations, PageProblem, RequestSeen, State, StateRecord,
                     Storage, StorageSeen, host_of, origin_of)
@@ -175,6 +176,7 @@ class Visitor:
     opening: bool = False  # while the visitor opens a tab of its own (no window of a page's)
     closing: set[asyncio.Task[None]] = field(default_factory=set)  # windows of pages being closed
     cdp: CDPSession | None = None  # the tab's DevTools session
+    gate: Gate | None = None  # the browser's rule on requests before they leave
     guarded: bool = False  # the route that stops windows' requests is on
     held: bool = False  # the audit acts in the page: the route stays on until released
 
@@ -198,7 +200,9 @@ class Visitor:
         from playwright.async_api import Error
 
         if not self.guarded:
+            assert self.gate is not None
             with contextlib.suppress(Error):  # the profile closed meanwhile: no window can open
+                await self.gate.arm(self)
                 await self.context.route("**/*", self.guard)
             self.guarded = True
 
@@ -207,7 +211,9 @@ class Visitor:
         from playwright.async_api import Error
 
         if self.guarded and not self.held:
+            assert self.gate is not None
             with contextlib.suppress(Error):
+                await self.gate.disarm(self)
                 await self.context.unroute("**/*", self.guard)
             self.guarded = False
 
@@ -230,17 +236,17 @@ class Visitor:
         return None if "exceptionDetails" in answer else answer.get("result", {}).get("value")
 
     async def watch(self) -> None:
-        """The tab's own listeners, and a DevTools rule that stops its navigations to other
-        origins before they leave."""
+        """The tab's own listeners; its documents are the browser's rule's to hold (`gate`),
+        which stops its navigations to other origins before they leave."""
+        assert self.gate is not None
         self.page.on("response", self.on_response)
         self.page.on("websocket", self.on_websocket)
         self.cdp = cdp = await self.context.new_cdp_session(self.page)
-        self.main_frame = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
-        cdp.on("Fetch.requestPaused", lambda event: asyncio.ensure_future(self.on_document(cdp, event)))
+        previous, self.main_frame = self.main_frame, (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
+        self.gate.register(self, previous)
         cdp.on("Page.frameRequestedNavigation", self.on_asked)
         cdp.on("Page.windowOpen", self.on_window)
         await cdp.send("Page.enable")
-        await cdp.send("Fetch.enable", {"patterns": [{"resourceType": "Document", "requestStage": "Request"}]})
 
     def owner(self, request: PlaywrightRequest) -> Page | None:
         """The tab a request is of (a dedicated worker's is its frame's); None for a window a
@@ -284,8 +290,11 @@ class Visitor:
                 return
             await route.abort("blockedbyclient")
         if owner not in self.retired:
-            what = "opened a window for" if request.is_navigation_request() else "asked, in a window it opened, for"
-            self.problem(self.current or self.page.url, f"{what} {request.url}; stopped")
+            self.stopped_window(request.url, request.is_navigation_request())
+
+    def stopped_window(self, url: str, navigation: bool) -> None:
+        what = "opened a window for" if navigation else "asked, in a window it opened, for"
+        self.problem(self.current or self.page.url, f"{what} {url}; stopped")
 
     def on_popup(self, popup: Page) -> None:
         """A window a page opened: closed, its requests already stopped by guard."""
@@ -569,9 +578,13 @@ async def new_profile(browser: Browser, plan: Plan, state: parallel.StorageState
     except Error as error:
         raise AuditError(f"Chromium could not open a new profile ({str(error).splitlines()[0]})") from None
     try:
-        visitor = Visitor(context, await context.new_page(), plan)
-        await visitor.start()
-        yield visitor
+        gate = await Gate.of(browser)
+        visitor = Visitor(context, await context.new_page(), plan, gate=gate)
+        try:
+            await visitor.start()
+            yield visitor
+        finally:
+            await gate.forget(visitor)
     finally:
         await context.close()
 
