@@ -16,15 +16,15 @@ The profile accepts third-party cookies (Chromium's headless default blocks them
 visitors' browsers do not): the audit sees what the most exposed visitor gets. Nothing is
 requested that the given origins and their pages do not ask for: links are followed within
 those origins only, and a page that redirects or navigates to another origin, or submits a form
-there, is stopped there (a DevTools fetch rule on the tab's documents) and reported. A window a
-page opens (`window.open`, a link or form with `target=_blank`) is refused by Chromium's popup
+there, is stopped there (the browser's DevTools rule on documents, `gate`) and reported. A window
+a page opens (`window.open`, a link or form with `target=_blank`) is refused by Chromium's popup
 blocker, and the attempt is reported. The blocker lets a page that has user activation open one,
 and a click or an evaluation through Playwright gives it that: while the audit acts in a page so,
-and until the next page has loaded, a route on the profile aborts every request of a window before
-it leaves, and the window is closed. The route is not on otherwise, since it stops every request
-of the tab and turns the browser's cache off: it made a page load take half as long again. The
-audit's own questions to a page (its storage, its links) go through DevTools without activation.
-A WebSocket to another origin is a request to it.
+and until the next page has loaded, the browser's rule holds every request and refuses a window's
+(a route on the profile does too, once Playwright knows the window), and the window is closed.
+Neither is on otherwise: holding every request, and the route's turning the cache off, made a
+page load take half as long again. The audit's own questions to a page (its storage, its links)
+go through DevTools without activation. A WebSocket to another origin is a request to it.
 
 With `--jobs N`, each state's pages are shared among N contexts that start from the same point
 (`parallel` says how what they saw is put together); the pages visited and what is reported are
