@@ -1,5 +1,7 @@
 """Browser gates over every page type of the example site, in both languages; axe, the console
-and the links also on each later day the site changes state (EXAMPLE_DAYS in conftest)."""
+and the links also on each later day the site changes state (EXAMPLE_DAYS in conftest), there
+in one language a day: Swedish on the first, English on the second (the states differ by day,
+the strings by language, and both languages are seen on the pinned day)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
-from conftest import Build, Server, in_force
+from conftest import EXAMPLE_DAYS, TODAY, Build, Server, in_force
 
 PAGE_TYPES = {
     "landing": "",
@@ -28,6 +30,10 @@ PAGE_TYPES = {
 PAGES = [(kind, prefix + path) for kind, path in PAGE_TYPES.items() for prefix in ("", "en/")]
 # On the later days 3.0 and then 3.1 are in force: the newest revision is a page of its own there.
 DATED_PAGES = [*PAGES, ("newest revision", "privacy/3.1/"), ("newest revision", "en/privacy/3.1/")]
+LATER_DAYS = [(name, day) for name, day in EXAMPLE_DAYS.items() if day != TODAY]
+DAY_PAGES = [("pinned", TODAY, kind, path) for kind, path in DATED_PAGES] + [
+    (name, day, kind, path) for index, (name, day) in enumerate(LATER_DAYS) for kind, path in DATED_PAGES
+    if path.startswith("en/") == bool(index % 2)]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +60,8 @@ def test_each_day_has_its_own_revision_in_force(example_day: dt.date, dated_buil
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("kind", "path"), DATED_PAGES, ids=[f"{k}-{p or 'home'}" for k, p in DATED_PAGES])
+@pytest.mark.parametrize(("example_day", "kind", "path"), [case[1:] for case in DAY_PAGES], indirect=["example_day"],
+                         ids=[f"{name}-{k}-{p or 'home'}" for name, _, k, p in DAY_PAGES])
 def test_page_in_chromium(browser: Browser, dated_served: Server, kind: str, path: str) -> None:
     """axe finds nothing (banner open), the console stays quiet, nothing leaves this origin, and
     every language and revision link leads to a page: on each of the example's days."""
