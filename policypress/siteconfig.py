@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .core.model import SiteInfo
-from .core.problems import Problem, display_path
+from .core.problems import Problem, display_path, explained
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -84,7 +84,7 @@ def validated(config: MkDocsConfig, config_file: Path) -> Settings:
         errors, warnings = config.validate()
         if errors:
             raise UsageError(*(line for key, error in errors for line in (
-                map(str, error.problems) if isinstance(error, OptionsError) else [f"{config_file}: {key}: {error}"])))
+                map(explained, error.problems) if isinstance(error, OptionsError) else [f"{config_file}: {key}: {error}"])))
         plugin = config.plugins.get("policypress")
         if plugin is None:
             raise UsageError(f"{config_file}: the policypress plugin is not in 'plugins'; add '- policypress'")

@@ -28,7 +28,10 @@ def test_check_prints_every_problem_and_exits_1(minimal: FixtureSite) -> None:
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert lines[0] == "policypress found 4 problems:"
-    # One indented line per problem, sorted by file and line: file:line, field, message.
+    # One indented line per problem, sorted by file and line: file:line, field, message; under
+    # each, the link to its field's entry in the register reference (tests/test_hint_links.py).
+    assert all(line.startswith("    see: ") for line in lines[2::2])
+    lines = [lines[0], *lines[1::2]]
     located = [tuple(line.strip().split(": ", 2)[:2]) for line in lines[1:]]
     assert located == [
         ("docs/privacy/index.en.md:9", "processing"),

@@ -27,6 +27,7 @@ import pytest
 
 from conftest import FIXTURES, FixtureSite, copy_site, run_cli
 from policypress.core.texts import STRINGS
+from policypress.docgen.address import field_link
 from policypress.plugins.config import PolicyConfig
 
 SV = "docs/privacy/index.sv.md"
@@ -158,13 +159,15 @@ CASES = [
          "policypress found 1 problem:\n  docs/privacy/index.sv.md: policy 'privacy' has no de text; expected "
          "docs/privacy/index.de.md (every policy is published in every language)\n"),
     Case("a_plugin_option_of_the_wrong_kind", [replace("mkdocs.yml", "appointed: false", "appointed: unknown")], BOTH, 2,
-         "policypress: mkdocs.yml:25: plugins.policypress.dpo.appointed: expected true or false, found text 'unknown'\n"),
+         "policypress: mkdocs.yml:25: plugins.policypress.dpo.appointed: expected true or false, found text 'unknown'\n"
+         f"  see: {field_link('plugins.policypress.dpo.appointed')}\n"),
     Case("plugin_options_misspelt_and_of_the_wrong_kind",
          [config("      controler:\n        name: Fixture AB"), config("      rights: eu-gdpr:A15")], BOTH, 2,
          "policypress: mkdocs.yml:29: plugins.policypress.controler: unknown option 'controler'; did you mean "
          f"'controller'? expected one of: {', '.join(name for name, _ in PolicyConfig._schema)}\n"
+         f"  see: {field_link('plugins.policypress')}\n"
          "policypress: mkdocs.yml:31: plugins.policypress.rights: expected a list (items on lines starting with "
-         "'- ' or [a, b]), found text 'eu-gdpr:A15'\n"),
+         f"'- ' or [a, b]), found text 'eu-gdpr:A15'\n  see: {field_link('plugins.policypress.rights')}\n"),
     Case("consent_kept_longer_than_13_months", [config("      consent:\n        max_age_days: 1000")], BOTH, 2,
          "policypress: mkdocs.yml:30: plugins.policypress.consent.max_age_days: expected 1 to 395 days (at most "
          "13 months), found number 1000\n"),
@@ -175,13 +178,13 @@ CASES = [
     Case("a_policy_id_used_twice", [copy(SV, "docs/terms/index.sv.md"), copy(EN, "docs/terms/index.en.md")],
          [("check",)], 1,
          "policypress found 1 problem:\n  docs/terms/index.sv.md:2: policy: expected each policy id once, found "
-         "'privacy' also in docs/privacy/index.sv.md; give one of them another id\n"),
+         f"'privacy' also in docs/privacy/index.sv.md; give one of them another id\n    see: {field_link('policy')}\n"),
     Case("a_renamed_policy_id",
          [replace(SV, "policy: privacy", "policy: integrity"), replace(EN, "policy: privacy", "policy: integrity")],
          [("check",)], 1,
          "policypress found 1 problem:\n  docs/privacy/index.sv.md:2: policy: expected 'privacy', the id of the "
          "released revisions next to it, found 'integrity' (also in docs/privacy/index.en.md); a released policy "
-         "keeps its id: change it back\n"),
+         f"keeps its id: change it back\n    see: {field_link('policy')}\n"),
     Case("a_yaml_error_in_the_living_text_during_release",
          [replace(SV, "title: Integritetspolicy", "title: [Integritetspolicy")], [("release", "privacy")], 1,
          "docs/privacy/index.sv.md:4: YAML syntax error, column 8: did not find expected ',' or ']' "

@@ -45,7 +45,17 @@ def ordered(problems: list[Problem]) -> list[Problem]:
 def format_problems(problems: list[Problem]) -> str:
     count = len(problems)
     head = f"policypress found {count} problem{'s' if count != 1 else ''}:"
-    return "\n".join([head, *(f"  {p}" for p in problems)])
+    return "\n".join([head, *(explained(p, "  ") for p in problems)])
+
+
+def explained(problem: Problem, indent: str = "") -> str:
+    """A problem as every command and build prints it: its line, then, for a field the register
+    reference explains, a line below it with the address of that field's entry."""
+    # Imported here: the reference knows the plugin's options, which are MkDocs' (core is not).
+    from ..docgen.address import field_link
+
+    link = field_link(problem.field)
+    return f"{indent}{problem}" + (f"\n{indent}  see: {link}" if link else "")
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -11,7 +11,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..core.art13 import criterion_notes
 from ..core.load import LoadResult, load_site
-from ..core.problems import PolicyError, Problem, format_problems
+from ..core.problems import PolicyError, Problem, explained, format_problems
 from ..core.symlinks import links_in
 from ..core.timeline import Timeline, build_date
 from . import consent
@@ -51,7 +51,7 @@ def start_build(command: Command, options: PolicyConfig, config: MkDocsConfig, l
         raise PluginError(f"{format_problems(result.problems)}\nNothing was published: fix these and build again "
                           "(`mkdocs serve` shows each problem on its page).")
     for problem in result.problems:
-        log.warning(str(problem))
+        log.warning(explained(problem))
     timelines = {pid: Timeline(policy, today) for pid, policy in site.policies.items()}
     build = BuildState(command, options, site, today, Routes(site, Path(config.docs_dir), config.site_url),
                        timelines, bundle, consent_policy=None, problems=problems_by_file(result),

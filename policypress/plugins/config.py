@@ -14,7 +14,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
 from ..core.model import Address, Authority, DataProtectionOfficer, Organisation, SiteInfo
-from ..core.problems import Problem, describe, field_path, ordered
+from ..core.problems import Problem, describe, explained, field_path, ordered
 from ..core.texts import check_locale
 from ..core.types import nearest
 
@@ -181,7 +181,7 @@ class OptionsError(ValidationError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = ordered(problems)
-        super().__init__("\n".join(map(str, self.problems)))
+        super().__init__("\n".join(map(explained, self.problems)))
 
 
 # What each kind of value is called in messages (a value written in YAML, not a Python type).

@@ -24,7 +24,7 @@ from . import consent, feeds, i18n, jsonld, placeholders, sharing, sitemap, summ
 from .build import refuse_links, start_build
 from .config import PolicyConfig, language_problems
 from .context import not_found_context, site_context
-from ..core.problems import display_path
+from ..core.problems import display_path, explained
 from ..core.typography import typeset_html
 from .material_fix import valid_html
 from .pages import PolicyPage, generated_pages
@@ -62,7 +62,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
             raise PluginError("policypress needs 'use_directory_urls: true' (the default): policy URLs end in '/' "
                               "so that they stay the same whatever serves them")
         if problems := language_problems(self.config, self.languages):
-            raise PluginError("\n".join(map(str, problems)))
+            raise PluginError("\n".join(map(explained, problems)))
         consent.check_options(self.config.consent, config)
         self.bundle = theme.add_templates(config)
         return config
