@@ -4,13 +4,16 @@ scripts/bench.py measures the build against bare Material + i18n; these tests ch
 its savings is exact and in effect: smarty's pass skips text with nothing for it (the same HTML
 as smarty alone, for every language's options and a site's own), an unchanged cell of a changed
 register row is copied instead of compared token by token (the same comparison), a page whose
-only straight quotes are in its scripts is left as it is without a walk over its tags, and the lookups
+only straight quotes are in its scripts is left as it is without a walk over its tags, a copied block
+has only its elements with an id or a link written anew, a register table is rendered once per build
+for every page that shows it, and the lookups
 a build makes for every page (a page's source, Material's inline scripts, the legal bases'
 validator) are made once.
 """
 
 from __future__ import annotations
 
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2 import Environment, FileSystemLoader
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from lxml.html import builder as E
@@ -30,7 +34,7 @@ from policypress.core.model import Site, SourceRef
 from policypress.core.texts import strings
 from policypress.core import typography
 from policypress.core.typography import smarty_options
-from policypress.plugins import i18n, smarty_skip, theme
+from policypress.plugins import i18n, pages, smarty_skip, theme
 
 # --- smarty skips text with nothing for it -------------------------------------------------------------
 
@@ -262,3 +266,81 @@ def test_a_page_with_quotes_only_in_its_scripts_is_not_walked(monkeypatch: pytes
     assert typography.typeset_html(page, "sv") is page
     assert len(walked) == 2  # the two script tags, not every tag of the page
     assert typography.typeset_html(page.replace("<p>Kaffe</p>", "<p>'Kaffe'</p>"), "sv").count("’Kaffe’") == 1
+
+
+# --- a block is copied without visiting every element of it ------------------------------------------------
+
+BLOCK = st.lists(st.one_of(INLINE.map(lambda parts: E.P(*parts)), CELL.map(lambda cell: E.TABLE(E.TR(cell)))),
+                 min_size=1, max_size=3).map(lambda blocks: E.DIV(*blocks))
+
+
+def copied_element_by_element(element: HtmlElement, rewrite: Any) -> HtmlElement:
+    """The copy as it was made before: a deep copy, then every element's attributes written anew."""
+    copy = deepcopy(element)
+    for node in copy.iter():
+        if isinstance(node.tag, str):
+            kept = diff_inline.attributes(node, rewrite)
+            node.attrib.clear()
+            node.attrib.update(kept)
+    return copy
+
+
+@settings(max_examples=300, deadline=None)
+@given(BLOCK)
+def test_a_copied_block_is_written_as_the_copy_element_by_element(block: HtmlElement) -> None:
+    element = written_block(block)
+    expected = lxml_html.tostring(copied_element_by_element(element, rewrite), encoding="unicode")
+    assert lxml_html.tostring(diff_inline.rewritten_copy(element, rewrite), encoding="unicode") == expected
+    assert lxml_html.tostring(element, encoding="unicode") == lxml_html.tostring(written_block(block), encoding="unicode")
+
+
+def written_block(block: HtmlElement) -> HtmlElement:
+    """A block parsed from its HTML (with a tail, which the copy keeps), as the diff reads a page's."""
+    return lxml_html.fragment_fromstring(lxml_html.tostring(block, encoding="unicode") + " tail", create_parent="div")[0]
+
+
+def test_only_elements_with_an_id_or_a_link_are_written_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    visited: list[str] = []
+    real = diff_inline.attributes
+    monkeypatch.setattr(diff_inline, "attributes", lambda node, rewrite_: visited.append(node.tag) or real(node, rewrite_))
+    plain = written_block(E.P("Kaffe ", E.STRONG("och"), E.EM(" rostning"), E.BR()))
+    assert lxml_html.tostring(diff_inline.rewritten_copy(plain, rewrite), encoding="unicode") == \
+        lxml_html.tostring(plain, encoding="unicode")
+    assert visited == []
+    linked = written_block(E.P("Se ", E.A("villkoren", href="terms/", id="t"), E.SPAN("."), **{"class": "x"}))
+    assert 'href="../2.0/terms/"' in lxml_html.tostring(diff_inline.rewritten_copy(linked, rewrite), encoding="unicode")
+
+
+# --- a register table is rendered once per build --------------------------------------------------------------
+
+
+def test_a_register_table_is_rendered_once_for_every_page_that_shows_it(example_model: Site) -> None:
+    environment = Environment(loader=FileSystemLoader(Path(pages.__file__).resolve().parent.parent / "templates"))
+    rendered: list[str] = []
+    template = environment.get_template(pages.REGISTER_TEMPLATE)
+    real = template.render
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(template, "render", lambda **context: rendered.append(context["view"]["kind"]) or real(**context))
+    environment.get_template = lambda name: template  # type: ignore[method-assign]
+    policy = example_model.policies["privacy"]
+    revision = policy.revisions[-1]
+    body = "<p>a</p>\n<!-- register: purposes -->\n<p>b</p>\n<!-- register: data -->\n"
+    tables: dict[tuple[str, str], str] = {}
+    try:
+        first = pages.render_register(environment, revision, "sv", body, tables)
+        assert sorted(rendered) == ["data", "purposes"]
+        # The same tables again (the stable page beside its revision's own page): none rendered anew.
+        assert pages.render_register(environment, revision, "sv", body, tables) == first
+        assert len(rendered) == 2
+        # Another language has tables of its own; without the build's tables, each page renders its own.
+        assert pages.render_register(environment, revision, "en", body, tables) != first
+        assert pages.render_register(environment, revision, "sv", body) == first
+        assert len(rendered) == 6
+    finally:
+        monkeypatch.undo()
+    # A revision whose register differs gets its own table, never another revision's.
+    changed = [r for r in policy.revisions if pages.register_view("purposes", None, r.register, "sv")
+               != pages.register_view("purposes", None, revision.register, "sv")]
+    assert changed, "the example has a revision whose purposes differ"
+    assert pages.render_register(environment, changed[0], "sv", body, tables) == \
+        pages.render_register(environment, changed[0], "sv", body)

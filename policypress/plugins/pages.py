@@ -46,16 +46,24 @@ def content_date(build: BuildState, policies: list[Policy]) -> dt.date:
     return changed_on(build, policies) or build.today
 
 
-def render_register(env: Environment, revision: Revision, language: str, html: str) -> str:
+def render_register(env: Environment, revision: Revision, language: str, html: str,
+                    rendered: dict[tuple[str, str], str] | None = None) -> str:
     """`<!-- register: kind -->` placeholders replaced by tables of this revision's own data.
 
     Tables go in after Markdown, which passes the placeholder comments through as they are:
-    parsing the tables' HTML again inside Markdown would only cost time."""
+    parsing the tables' HTML again inside Markdown would only cost time. `rendered` keeps the
+    tables made so far in the build: a table is its rows (plain text, lists and flags, so their
+    repr tells them apart) in one language."""
     template = env.get_template(REGISTER_TEMPLATE)
     t = strings(language)
+    rendered = {} if rendered is None else rendered
 
     def render(kind: str, arg: str | None) -> str:
-        return template.render(t=t, view=register_view(kind, arg, revision.register, language))
+        view = register_view(kind, arg, revision.register, language)
+        key = (language, repr(view))
+        if key not in rendered:
+            rendered[key] = template.render(t=t, view=view)
+        return rendered[key]
 
     return replace_placeholders(html, render)
 
@@ -105,7 +113,7 @@ class PolicyPage:
         return self.revision.texts[self.language].body if self.stable else source
 
     def render(self, html: str, page_url: str, state: PassState) -> str:
-        html = render_register(state.env, self.revision, self.language, html)
+        html = render_register(state.env, self.revision, self.language, html, state.build.tables)
         if not self.stable or not self.revision.is_released:  # a revision's page, or a draft previewed
             state.rendered.add(self.policy, self.revision, page_url, html)
         return html

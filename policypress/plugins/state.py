@@ -55,6 +55,9 @@ class BuildState:
     sitemap: list[sitemap.Entry] = field(default_factory=list)
     theme_pages: dict[str, str] = field(default_factory=dict)  # 404.html etc. of the default language
     navs: dict[tuple[str, ...], str] = field(default_factory=dict)  # navigation shared by pages outside it
+    # Register tables as rendered, by language and rows: revisions that keep their register, and the
+    # stable page beside its revision's own, show the same tables, made once for every language's pass.
+    tables: dict[tuple[str, str], str] = field(default_factory=dict)
     merged_search: bool = False  # a page could not be pointed at its language's search index
     passes_open: int = 0  # language passes started and not yet finished (they nest)
 
