@@ -29,7 +29,8 @@ from markdown.treeprocessors import InlineProcessor
 from markdown.util import Registry
 from mkdocs.config.defaults import MkDocsConfig
 
-from policypress.core import diff, diff_inline, schema
+from policypress.core import diff, diff_inline, frontmatter, schema
+from conftest import markdown_html
 from policypress.core.model import Site, SourceRef
 from policypress.core.texts import strings
 from policypress.core import typography
@@ -344,3 +345,53 @@ def test_a_register_table_is_rendered_once_for_every_page_that_shows_it(example_
     assert changed, "the example has a revision whose purposes differ"
     assert pages.render_register(environment, changed[0], "sv", body, tables) == \
         pages.render_register(environment, changed[0], "sv", body)
+
+
+# --- front matter: text values read without the bookkeeping of lists and mappings ----------------------------
+
+
+def test_text_values_are_read_without_the_bookkeeping_of_lists_and_mappings(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted: list[str] = []
+    real = frontmatter._Tree.count
+    monkeypatch.setattr(frontmatter._Tree, "count", lambda self, node, line: counted.append(node.tag) or real(self, node, line))
+    text = "title: Integritet\nversion: '1.0'\nrights: [a, b]\nsummary: &s Kort\nalso: *s\nn: 3\n"
+    meta, lines, problems = frontmatter._load_yaml(text, first_line=2, shown="x.md")
+    assert meta == {"title": "Integritet", "version": "1.0", "rights": ["a", "b"], "summary": "Kort", "also": "Kort", "n": 3}
+    assert problems == [] and lines[("rights", 1)] == 4 and lines[("also",)] == 6
+    assert sorted(counted) == sorted([frontmatter.MAP, frontmatter.SEQ, "tag:yaml.org,2002:int"])
+    # Text nested too deep is still refused, with its line.
+    deep = "a:\n" + "".join(" " * (2 * level) + "- \n" for level in range(1, frontmatter.MAX_DEPTH + 1))
+    deep += " " * (2 * frontmatter.MAX_DEPTH + 2) + "- text\n"
+    _, _, problems = frontmatter._load_yaml(deep, first_line=2, shown="x.md")
+    assert [p.message for p in problems] == [frontmatter.DEEPER]
+
+
+# --- the comparison's elements are chosen inside lxml -------------------------------------------------------
+
+
+def compared_revisions(site: Site) -> list[str]:
+    """Every pair of consecutive revisions of the example compared in Swedish, as rendered HTML."""
+    out = []
+    for policy in site.policies.values():
+        texts = [markdown_html(revision.texts["sv"].body) for revision in policy.revisions]
+        out += [diff.render(old, new, strings("sv"), lambda url: "old:" + url, rewrite).html
+                for old, new in zip(texts, texts[1:])]
+    return out
+
+
+def test_a_comparison_asks_python_for_no_element_s_class(example_model: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    diff.parse_blocks.cache_clear()
+    fast = compared_revisions(example_model)
+    # As before: lxml.html's own parser, whose class lookup is Python's; the same comparisons.
+    diff.parse_blocks.cache_clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(diff_inline, "PARSER", lxml_html.html_parser)
+        patch.setattr(diff_inline, "new_element", lxml_html.Element)
+        assert compared_revisions(example_model) == fast
+    asked: list[object] = []
+    real = lxml_html.HtmlElementClassLookup.lookup
+    monkeypatch.setattr(lxml_html.HtmlElementClassLookup, "lookup",
+                        lambda self, *args: asked.append(args) or real(self, *args))
+    diff.parse_blocks.cache_clear()
+    assert compared_revisions(example_model) == fast
+    assert asked == []

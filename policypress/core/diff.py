@@ -96,7 +96,12 @@ class Diff:
 def parse_blocks(fragment: str) -> tuple[Block, ...]:
     """Split rendered HTML into comparable blocks; permalink anchors are dropped. The blocks are
     shared between comparisons: read them, copy before changing."""
-    root = lxml_html.fragment_fromstring(fragment or "<p></p>", create_parent="div")
+    # As lxml.html.fragment_fromstring(create_parent="div") puts them, in a <div> of our parser's.
+    parts = lxml_html.fragments_fromstring(fragment or "<p></p>", no_leading_text=False, parser=diff_inline.PARSER)
+    root = diff_inline.new_element("div")
+    if parts and isinstance(parts[0], str):
+        root.text = parts.pop(0)
+    root.extend(parts)
     for anchor in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
         anchor.drop_tree()
     blocks: list[Block] = []
@@ -208,14 +213,14 @@ class Renderer:
     # --- marks -------------------------------------------------------------------------------
 
     def hidden(self, text: str) -> HtmlElement:
-        span = lxml_html.Element("span", {"class": "pp-visually-hidden"})
+        span = diff_inline.new_element("span", {"class": "pp-visually-hidden"})
         span.text = text
         return span
 
     def open_mark(self, status: Status, block: bool = False) -> HtmlElement:
         """An empty `<del>`/`<ins>` that starts with hidden text for screen readers."""
         tag, name = ("del", "deleted") if status == "deleted" else ("ins", "inserted")
-        element = lxml_html.Element(tag, {"class": f"pp-{name}" + (" pp-block" if block else "")})
+        element = diff_inline.new_element(tag, {"class": f"pp-{name}" + (" pp-block" if block else "")})
         element.append(self.hidden(self.t[f"{name}_start"] + " "))
         return element
 
@@ -295,7 +300,7 @@ class Renderer:
         attributes = diff_inline.attributes(element, self.new_link)
         if mark_class:
             attributes["class"] = " ".join(filter(None, (attributes.get("class"), mark_class)))
-        return lxml_html.Element(element.tag, attributes)
+        return diff_inline.new_element(element.tag, attributes)
 
 
 def _extend(element: HtmlElement, content: list[HtmlElement | str]) -> None:
@@ -366,7 +371,7 @@ def sections(all_units: list[Unit]) -> Iterator[list[Unit]]:
 def render(old_html: str, new_html: str, strings: Strings, old_link: LinkRewriter, new_link: LinkRewriter) -> Diff:
     """The comparison of two rendered revisions as an HTML fragment, with counts of changes."""
     renderer = Renderer(strings, old_link, new_link)
-    root = lxml_html.Element("div", {"class": "pp-diff"})
+    root = diff_inline.new_element("div", {"class": "pp-diff"})
     for section in sections(units(align(parse_blocks(old_html), parse_blocks(new_html)))):
         if all(unit.unchanged for unit in section):
             root.append(_collapsed(renderer, section, strings))
@@ -390,7 +395,7 @@ def _unit(renderer: Renderer, unit: Unit) -> HtmlElement:
     first = unit.items[0].block
     if first.container is None:
         return renderer.item(unit.items[0])
-    container = lxml_html.Element(first.container)
+    container = diff_inline.new_element(first.container)
     for item in unit.items:
         container.append(renderer.item(item))
     return container
@@ -398,8 +403,8 @@ def _unit(renderer: Renderer, unit: Unit) -> HtmlElement:
 
 def _collapsed(renderer: Renderer, units_: list[Unit], strings: Strings) -> HtmlElement:
     """Unchanged blocks behind a `<details>` whose summary says what is hidden."""
-    details = lxml_html.Element("details", {"class": "pp-unchanged"})
-    summary = lxml_html.Element("summary")
+    details = diff_inline.new_element("details", {"class": "pp-unchanged"})
+    summary = diff_inline.new_element("summary")
     details.append(summary)
     heading = units_[0].items[0].block if units_[0].heading else None
     count = sum(len(u.items) for u in units_)

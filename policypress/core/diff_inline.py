@@ -34,6 +34,12 @@ BLOCK_TAGS = frozenset({
     "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "ol", "p", "pre", "section", "summary",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 })
+# lxml.html's parser asks Python for the class of every element it hands out (a form's elements
+# have classes of their own, which the comparison never uses): here every element is an
+# HtmlElement, chosen inside lxml. Pages are parsed, and comparisons built, with it.
+PARSER = lxml_html.HTMLParser()
+PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=HtmlElement, comment=lxml_html.HtmlComment))
+new_element = PARSER.makeelement
 # The elements of a copied block whose attributes the comparison page writes otherwise (see `attributes`).
 REWRITTEN = etree.XPath("descendant-or-self::*[@id or @href or @src]")
 # Elements without content of their own, copied whole as one token.
@@ -244,7 +250,7 @@ class Builder:
             if isinstance(frame, Mark):
                 element = self.open_mark(frame.status)
             else:
-                element = lxml_html.Element(frame.source.tag, attributes(frame.source, frame.rewrite))
+                element = new_element(frame.source.tag, attributes(frame.source, frame.rewrite))
             self.top.append(element)
             self.stack.append((frame, element))
 
@@ -252,7 +258,7 @@ class Builder:
         self.move_to(placed.path)
         token, top = placed.token, self.top
         if token.element is not None:
-            copy = lxml_html.Element(token.element.tag, attributes(token.element, placed.rewrite))
+            copy = new_element(token.element.tag, attributes(token.element, placed.rewrite))
             top.append(copy)
         elif len(top):
             top[-1].tail = (top[-1].tail or "") + token.text
@@ -276,8 +282,9 @@ def fill(target: HtmlElement, old: HtmlElement, new: HtmlElement, old_link: Link
 # stands, which a copy gives without comparing token by token (a build has thousands of them).
 def _same_content(old: HtmlElement, new: HtmlElement) -> bool:
     """Both versions written alike, and nothing in them the comparison leaves out (comments)."""
-    return (lxml_html.tostring(old, encoding="unicode", with_tail=False)
-            == lxml_html.tostring(new, encoding="unicode", with_tail=False)
+    # lxml's own serializer: lxml.html's wrapper would only search both for a meta tag to drop.
+    return (etree.tostring(old, method="html", encoding="unicode", with_tail=False)
+            == etree.tostring(new, method="html", encoding="unicode", with_tail=False)
             and next(new.iter(etree.Comment, etree.ProcessingInstruction), None) is None)
 
 

@@ -33,6 +33,7 @@ Loc = tuple[str | int, ...]
 # Far beyond any real front matter (a policy nests four levels, and has a few hundred values).
 MAX_DEPTH = 50
 MAX_VALUES = 100_000
+DEEPER = f"expected front matter nested at most {MAX_DEPTH} levels deep, found deeper nesting here"
 
 
 # libyaml's parser when PyYAML was built with it (much faster on large sites), else PyYAML's own;
@@ -185,11 +186,18 @@ class _Tree:
     def value(self, node: yaml.Node, loc: Loc) -> Any:
         if id(node) in self.built:
             return self.built[id(node)]
+        if node.tag == STR and isinstance(node, yaml.ScalarNode):
+            # Most nodes are text: it holds no alias (so it is never open) and stands for one value.
+            if len(loc) > MAX_DEPTH:
+                raise _Unreadable(self.first + node.start_mark.line, DEEPER)
+            self.lines.setdefault(loc, self.first + node.start_mark.line)
+            self.built[id(node)] = node.value
+            return node.value
         line = self.first + node.start_mark.line
         if id(node) in self.open:
             raise _Recursive(line)
         if len(loc) > MAX_DEPTH:
-            raise _Unreadable(line, f"expected front matter nested at most {MAX_DEPTH} levels deep, found deeper nesting here")
+            raise _Unreadable(line, DEEPER)
         self.lines.setdefault(loc, line)
         self.open.add(id(node))
         if isinstance(node, yaml.ScalarNode):
