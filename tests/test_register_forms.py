@@ -21,6 +21,7 @@ from policypress.core.art13 import criterion_notes
 from policypress.core.load import load_site
 from policypress.core.model import Organisation, Register
 from policypress.core.register import view
+from policypress.docgen.address import field_link
 
 SV, EN = "privacy/index.sv.md", "privacy/index.en.md"
 # How the missing-retention finding says retention is written.
@@ -435,7 +436,8 @@ def test_check_notes_a_criterion_and_refuses_only_for_other_findings(draft: Fixt
     assert [line.strip() for line in check.stderr.splitlines()[1:]] == [
         f"{SV_SHOWN}:{line_of(draft, SV, '- id: fraud')}: processing[2].requirement: missing: GDPR Art. 13(2)(e) "
         "requires whether providing the data is required for each purpose (fraud); expected requirement: one of "
-        "statutory, contractual, contract-prerequisite, voluntary"]
+        "statutory, contractual, contract-prerequisite, voluntary",
+        f"see: {field_link('processing[2].requirement')}"]
     assert check.stdout.splitlines() == [note]
 
 
