@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 from importlib import metadata
@@ -17,11 +18,12 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, FixtureSite, run_cli
+from conftest import FIXTURE_INFO, ROOT, FixtureSite, run_cli
 from policypress.core.problems import Problem, format_problems
 from policypress.docgen import address
 from policypress.docgen.address import documentation_url
 from test_documentation import built  # noqa: F401 - the documentation, built strictly once for this file
+from test_integrity_modes import serving
 
 SV = "privacy/index.sv.md"
 PAGE = "reference/register/"
@@ -119,11 +121,23 @@ def test_each_finding_of_several_gets_its_own_link_right_under_it(minimal: Fixtu
     result = run_cli(["check"], minimal.root)
     lines = result.stderr.splitlines()
     assert lines[0] == "policypress found 3 problems:", result.stderr
-    # Each finding, then its link, indented under it; the finding's own line as it was.
-    assert [line for line in lines[1:] if not line.startswith("    ")] == [
-        line for line in lines[1:] if line.startswith("  docs/")]
-    assert [line.strip().removeprefix(SEE).rsplit("#", 1)[1] for line in lines[2::2]] == [
-        m.anchor for m in MISTAKES[:3]]
+    # Each finding's line as it was (as the model states the problem), then its link under it.
+    assert lines[1::2] == [f"  {problem}" for problem in minimal.problems(FIXTURE_INFO)]
+    assert lines[2::2] == [f"    {SEE}{documentation_url()}{PAGE}#{m.anchor}" for m in MISTAKES[:3]]
+
+
+def test_the_preview_shows_the_link_on_the_page_and_in_its_log(minimal: FixtureSite, built: Path) -> None:  # noqa: F811
+    """`mkdocs serve` lists the page's problems on it, each field's with a link to its entry, and
+    logs each problem with the link under it as check prints it."""
+    for mistake in MISTAKES[:3]:
+        broken(minimal, mistake)
+    with serving(minimal) as url:
+        page = BeautifulSoup(urllib.request.urlopen(f"{url}privacy/", timeout=10).read(), "lxml")
+    shown = {li.select_one("code").get_text(): li.select_one("a[href]") for li in page.select(".pp-problems li")}
+    for mistake in MISTAKES[:3]:
+        link = next(a for text, a in shown.items() if text.startswith(mistake.finding))
+        assert link is not None and link["href"] == link.get_text() == linked(minimal.serve_log, mistake.finding)  # type: ignore[attr-defined]
+        assert anchor_in(built, link["href"]) == mistake.anchor
 
 
 # --- no link where no field of the register is concerned -----------------------------------------

@@ -25,6 +25,7 @@ from .build import refuse_links, start_build
 from .config import PolicyConfig, language_problems
 from .context import not_found_context, site_context
 from ..core.problems import display_path, explained
+from ..docgen.address import field_link
 from ..core.typography import typeset_html
 from .material_fix import valid_html
 from .pages import PolicyPage, generated_pages
@@ -159,7 +160,7 @@ class PolicyPlugin(BasePlugin[PolicyConfig]):
         info["nav_key"] = theme.nav_key(page, nav, config, state.language)
         if page.file.abs_src_path and build.problems:
             shown_as = display_path(Path(page.file.abs_src_path), Path(config.config_file_path).parent)
-            info["problems"] = [str(p) for p in build.problems.get(shown_as, [])]
+            info["problems"] = [(str(p), field_link(p.field)) for p in build.problems.get(shown_as, [])]
         if isinstance(shown, PolicyPage):
             info.update(shown.context(page.url, page.content or ""))
             if state.site_url:
