@@ -100,6 +100,11 @@ HOSTILE: list[tuple[str, Any, dict[str, str], int]] = [
     ("first after latest", changed(GOOD, "first_timestamp", iso(NOW + dt.timedelta(hours=1))), {}, 422),
     ("a control character", changed(GOOD, "purposes.1.name", "Stat\u0000istics"), {}, 422),
     ("a lone surrogate", json.dumps(changed(GOOD, "purposes.1.name", "\ud800")).encode(), {}, 422),
+    # Sent as the characters themselves, not as escapes: C1 controls and DEL are valid UTF-8.
+    ("a raw C1 control character", json.dumps(changed(GOOD, "purposes.1.name", "Stat\u0085istics"),
+                                              ensure_ascii=False).encode(), {}, 422),
+    ("a raw DEL", json.dumps(changed(GOOD, "notice.revision", "cookies\x7f1.1"), ensure_ascii=False).encode(), {}, 422),
+    ("an escaped line feed", changed(GOOD, "purposes.1.name", "Stat\nistics"), {}, 422),
     ("a huge notice URL", changed(GOOD, "notice.url", "/" * 3000), {}, 422),
 ]
 
@@ -135,6 +140,14 @@ def test_a_good_receipt_is_stored_as_received(store: SqlStore) -> None:
     assert (row.given_at, row.method, row.language, row.revision, row.client_ip) == (
         body["timestamp"], "settings", "sv", REVISION, None)
     assert row.purpose_list() == body["purposes"]
+
+
+def test_json_whitespace_and_text_beyond_ascii_are_accepted() -> None:
+    """Tabs, line feeds and carriage returns between values are JSON's whitespace, and text
+    beyond ASCII is text: neither is a control character in a value."""
+    body = changed(GOOD, "purposes.1.name", "Statistik för åäö – “citat”")
+    pretty = json.dumps(body, indent="\t", ensure_ascii=False).replace("\n", "\r\n").encode()
+    assert parse(pretty, facts(), NOW).consent_id == body["record_id"]
 
 
 def test_every_released_revision_and_the_banner_s_own_fields_are_accepted() -> None:
