@@ -11,6 +11,7 @@ from . import sitecommands
 from . import terms as terms_command
 from .audit import command as audit_command
 from .catalog import command as catalog_command
+from .closedpipe import reader_gone
 from .new_requirement import installed_version
 from .receipts import command as receipts_command
 from .siteconfig import UsageError
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         for line in error.lines:
             print(f"policypress: {line}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `policypress … | head`: the reader has what it wanted
+        return reader_gone()
 
 
 if __name__ == "__main__":  # pragma: no cover

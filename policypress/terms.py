@@ -37,13 +37,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     shown = found if args.all else found[:LIMIT]
     widths = [max(len(term.curie) for term in shown), max(len(term.kind) for term in shown)]
-    try:
-        for term in shown:
-            print(f"{term.curie.ljust(widths[0])}  {term.kind.ljust(widths[1])}  {term.label}")
-        sys.stdout.flush()
-    except BrokenPipeError:  # `terms … | head`: the reader has what it wanted
-        sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
-        return 0
+    for term in shown:
+        print(f"{term.curie.ljust(widths[0])}  {term.kind.ljust(widths[1])}  {term.label}")
+    sys.stdout.flush()
     if len(shown) < len(found):
         print(f"policypress: {len(found) - len(shown)} more; --all shows them", file=sys.stderr)
     return 0

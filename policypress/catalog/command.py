@@ -52,6 +52,7 @@ def list_services(query: str, *, unchecked: bool = False) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    sys.stdout.flush()  # a reader gone is heard here, where the command can still end quietly
     return 0
 
 
@@ -98,14 +99,11 @@ def add(config_file: Path, service_ids: list[str], purpose: str | None, dry_run:
               f"register; nothing to change")
         return 0
     if dry_run:
-        try:
-            for doc in plan.changed:
-                shown = display_path(doc.path, root)
-                sys.stdout.writelines(difflib.unified_diff(doc.original.splitlines(True), doc.text().splitlines(True),
-                                                           f"a/{shown}", f"b/{shown}"))
-            sys.stdout.flush()
-        except BrokenPipeError:  # `add --dry-run | head`: the reader has what it wanted
-            sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
+        for doc in plan.changed:
+            shown = display_path(doc.path, root)
+            sys.stdout.writelines(difflib.unified_diff(doc.original.splitlines(True), doc.text().splitlines(True),
+                                                       f"a/{shown}", f"b/{shown}"))
+        sys.stdout.flush()
         return 0
     written = write(plan)
     print(f"policypress: added {', '.join(f'{s.name} ({s.company})' for s in chosen)}: {'; '.join(plan.done)}")

@@ -165,24 +165,6 @@ def run(args: argparse.Namespace) -> int:
         return _offline(args, database)
     except (SiteError, StoreError) as error:
         return _fail(str(error))
-    except BrokenPipeError:
-        return _reader_gone()
-
-
-# The exit status of a program whose reader closed the pipe (128 + SIGPIPE), as a shell with
-# `set -o pipefail` expects from `export | head`.
-CLOSED_PIPE = 141
-
-
-def _reader_gone() -> int:
-    """`export | head`: the reader has what it wanted. Nothing more is written, not even at exit,
-    when Python would flush standard output into the closed pipe and complain."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout is not a file
-        pass
-    return CLOSED_PIPE
 
 
 def _fail(message: str) -> int:
