@@ -228,10 +228,10 @@ def layout_problems(m: dict) -> list[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [390, 1280])
-def test_every_page_type_shows_what_its_screenshot_should(browser: Browser, served: Server, width: int) -> None:
+@pytest.mark.parametrize(("width", "height"), [(320, 568), (390, 900), (1280, 900)], ids=["320x568", "390", "1280"])
+def test_every_page_type_shows_what_its_screenshot_should(browser: Browser, served: Server, width: int, height: int) -> None:
     """Full-page screenshots of every page type in both languages, with the banner showing, are kept
-    in artifacts/screenshots/<width>/ for people to review; nothing compares them with references
+    in artifacts/screenshots/<width>/ for people to review (the smallest phone at 320×568); nothing compares them with references
     (fonts and Chromium releases move pixels). What matters in them is measured instead, on the
     first screen: nothing scrolls sideways, the header is a bar across the top, the title is
     clear of the header and the banner, the banner is a panel along the bottom at most 70 % high
@@ -239,7 +239,7 @@ def test_every_page_type_shows_what_its_screenshot_should(browser: Browser, serv
     contrast at this width."""
     folder = ARTIFACTS / str(width)
     folder.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     problems = {}
     for kind, path in PAGES:
