@@ -27,7 +27,7 @@ import pytest
 
 from conftest import FIXTURES, FixtureSite, copy_site, run_cli
 from policypress.core.texts import STRINGS
-from policypress.docgen.address import field_link
+from policypress.core.reference import field_link
 from policypress.plugins.config import PolicyConfig
 
 SV = "docs/privacy/index.sv.md"

@@ -55,6 +55,17 @@ def test_the_committed_reference_pages_are_what_the_code_gives() -> None:
     assert stale == [], f"{stale} out of date: run `python -m policypress.docgen` and commit documentation/docs/reference/"
 
 
+def test_the_fields_core_links_to_are_the_reference_s_entries() -> None:
+    """check's links come from a data file (core knows neither docgen nor MkDocs): it lists exactly
+    the entries the code gives the reference, so no link leads to a missing entry or skips one."""
+    from policypress.core import reference
+    from policypress.docgen import anchors
+
+    assert reference.documented() == anchors.documented(), \
+        "policypress/core/data/reference-fields.json is out of date: run `python -m policypress.docgen` and commit it"
+    assert reference.FIELDS.read_text(encoding="utf-8") == reference.fields_text(anchors.documented())
+
+
 def test_docgen_writes_the_pages_and_check_exits_1_while_one_differs(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "reference"

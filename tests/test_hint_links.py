@@ -20,8 +20,8 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_INFO, ROOT, FixtureSite, run_cli
 from policypress.core.problems import Problem, format_problems
-from policypress.docgen import address
-from policypress.docgen.address import documentation_url
+from policypress.core import reference as address
+from policypress.core.reference import documentation_url
 from test_documentation import built  # noqa: F401 - the documentation, built strictly once for this file
 from test_integrity_modes import serving
 

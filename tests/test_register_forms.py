@@ -21,7 +21,7 @@ from policypress.core.art13 import criterion_notes
 from policypress.core.load import load_site
 from policypress.core.model import Organisation, Register
 from policypress.core.register import view
-from policypress.docgen.address import field_link
+from policypress.core.reference import field_link
 
 SV, EN = "privacy/index.sv.md", "privacy/index.en.md"
 # How the missing-retention finding says retention is written.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .reference import field_link
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -51,9 +53,6 @@ def format_problems(problems: list[Problem]) -> str:
 def explained(problem: Problem, indent: str = "") -> str:
     """A problem as every command and build prints it: its line, then, for a field the register
     reference explains, a line below it with the address of that field's entry."""
-    # Imported here: the reference knows the plugin's options, which are MkDocs' (core is not).
-    from ..docgen.address import field_link
-
     link = field_link(problem.field)
     return f"{indent}{problem}" + (f"\n{indent}  see: {link}" if link else "")
 

@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core import reference
+from .anchors import documented
 from .pages import FOLDER, ForeignFile, differing, generated, write
 
 
@@ -22,11 +24,13 @@ def main(argv: list[str] | None = None) -> int:
               "folder with --folder", file=sys.stderr)
         return 2
     pages = generated()
+    # The fields the reference documents, as data for the links of check's messages (core.reference).
+    fields = reference.fields_text(documented())
+    fields_stale = not reference.FIELDS.is_file() or reference.FIELDS.read_text(encoding="utf-8") != fields
     if args.check:
-        stale = differing(args.folder, pages)
-        for name in stale:
-            print(f"{args.folder / name}: out of date; run `python -m policypress.docgen` and commit it",
-                  file=sys.stderr)
+        stale = [args.folder / name for name in differing(args.folder, pages)] + [reference.FIELDS] * fields_stale
+        for path in stale:
+            print(f"{path}: out of date; run `python -m policypress.docgen` and commit it", file=sys.stderr)
         return 1 if stale else 0
     try:
         written = write(args.folder, pages)
@@ -34,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{error}: not written by python -m policypress.docgen; nothing was written (move it away first)",
               file=sys.stderr)
         return 2
+    if fields_stale:
+        reference.FIELDS.write_text(fields, encoding="utf-8")
+        written.append(str(reference.FIELDS))
     for name in written:
         print(f"wrote {args.folder / name}")
     return 0

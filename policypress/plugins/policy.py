@@ -25,7 +25,7 @@ from .build import refuse_links, start_build
 from .config import PolicyConfig, language_problems
 from .context import not_found_context, site_context
 from ..core.problems import display_path, explained
-from ..docgen.address import field_link
+from ..core.reference import field_link
 from ..core.typography import typeset_html
 from .material_fix import valid_html
 from .pages import PolicyPage, generated_pages
