@@ -205,6 +205,10 @@ LEAKS = {
               for item, name in (("cookie", "trk_uid"), ("request", "/tracker.js"))]
        for shop in ("vanilla-cookieconsent", "tarteaucitron")},
 }
+# Once a visitor has refused, these managers also delete a refused service's cookies as they start
+# on the next page, racing the tracker that sets it again: under load the audit may read the page
+# after the deletion. The request before consent is the evidence that never goes away.
+MAY_BE_DELETED = {("cookie", "trk_uid", state) for state in ("reject", "withdrawn")}
 
 
 @pytest.mark.browser
@@ -213,7 +217,8 @@ def test_a_tracker_that_runs_before_consent_is_reported_exactly(shops: Server, t
     outcome = audit(f"{shops.url}/{shop}/leaky.html", "--config", str(CMP_SITES / shop / "consent.json"))
     assert outcome["code"] == 1, outcome["table"]
     assert outcome["json"]["consent_manager"]["name"] == MANAGERS[shop]
-    assert findings(outcome, shops, tracker) == LEAKS[shop]
+    found = findings(outcome, shops, tracker)
+    assert [f for f in LEAKS[shop] if f in found or f[1:4] not in MAY_BE_DELETED] == found, found
     request = next(f for f in outcome["json"]["findings"] if f["item"] == "request")
     assert request["detail"].startswith(f"script from {other_site(tracker)} before any choice")
 
