@@ -44,7 +44,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return COMMANDS[args.command].run(args)
+        code = COMMANDS[args.command].run(args)
+        # Inside the try: a reader that left after the last line is heard here, not at exit.
+        sys.stdout.flush()
+        return code
     except UsageError as error:
         for line in error.lines:
             print(f"policypress: {line}", file=sys.stderr)

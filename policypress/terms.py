@@ -39,7 +39,6 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(term.curie) for term in shown), max(len(term.kind) for term in shown)]
     for term in shown:
         print(f"{term.curie.ljust(widths[0])}  {term.kind.ljust(widths[1])}  {term.label}")
-    sys.stdout.flush()
     if len(shown) < len(found):
         print(f"policypress: {len(found) - len(shown)} more; --all shows them", file=sys.stderr)
     return 0

@@ -52,7 +52,6 @@ def list_services(query: str, *, unchecked: bool = False) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
-    sys.stdout.flush()  # a reader gone is heard here, where the command can still end quietly
     return 0
 
 
@@ -103,7 +102,6 @@ def add(config_file: Path, service_ids: list[str], purpose: str | None, dry_run:
             shown = display_path(doc.path, root)
             sys.stdout.writelines(difflib.unified_diff(doc.original.splitlines(True), doc.text().splitlines(True),
                                                        f"a/{shown}", f"b/{shown}"))
-        sys.stdout.flush()
         return 0
     written = write(plan)
     print(f"policypress: added {', '.join(f'{s.name} ({s.company})' for s in chosen)}: {'; '.join(plan.done)}")

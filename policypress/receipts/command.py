@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import calendar
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
