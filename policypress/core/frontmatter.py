@@ -32,8 +32,8 @@ Loc = tuple[str | int, ...]
 
 # Far beyond any real front matter (a policy nests four levels, and has a few hundred values).
 MAX_DEPTH = 50
-MAX_VALUES = 100_000
 DEEPER = f"expected front matter nested at most {MAX_DEPTH} levels deep, found deeper nesting here"
+MAX_VALUES = 100_000
 
 
 # libyaml's parser when PyYAML was built with it (much faster on large sites), else PyYAML's own;
@@ -186,22 +186,19 @@ class _Tree:
     def value(self, node: yaml.Node, loc: Loc) -> Any:
         if id(node) in self.built:
             return self.built[id(node)]
-        if node.tag == STR and isinstance(node, yaml.ScalarNode):
-            # Most nodes are text: it holds no alias (so it is never open) and stands for one value.
-            if len(loc) > MAX_DEPTH:
-                raise _Unreadable(self.first + node.start_mark.line, DEEPER)
-            self.lines.setdefault(loc, self.first + node.start_mark.line)
-            self.built[id(node)] = node.value
-            return node.value
         line = self.first + node.start_mark.line
         if id(node) in self.open:
             raise _Recursive(line)
         if len(loc) > MAX_DEPTH:
             raise _Unreadable(line, DEEPER)
         self.lines.setdefault(loc, line)
+        if node.tag == STR and isinstance(node, yaml.ScalarNode):
+            # Most nodes are text: it holds no alias (so it is never open) and stands for one value.
+            self.built[id(node)] = node.value
+            return node.value
         self.open.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            value = node.value if node.tag == STR else self.construct(node, line)
+            value = self.construct(node, line)
         elif isinstance(node, yaml.SequenceNode) and node.tag == SEQ:
             value = [self.value(item, (*loc, index)) for index, item in enumerate(node.value)]
         elif isinstance(node, yaml.MappingNode) and node.tag == MAP and not any(k.tag == MERGE for k, _ in node.value):
