@@ -24,32 +24,33 @@ FIELDS = Path(__file__).parent / "data" / "reference-fields.json"
 PACKAGE = "policypress"
 LABEL = "Documentation"
 
-Path_ = tuple[str, ...]
+# A field's path without list indices: ('processing', 'retention', 'after').
+FieldPath = tuple[str, ...]
 
 
-def anchor(path: Path_) -> str:
+def anchor(path: FieldPath) -> str:
     """The id of a field's heading: its path without list indices, '-' between parts and for '_'."""
     return "-".join(part.replace("_", "-") for part in path)
 
 
-def parts(field_path: str) -> Path_:
+def parts(field_path: str) -> FieldPath:
     """`processing[2].retention.after` -> ('processing', 'retention', 'after')."""
     return tuple(part for part in re.sub(r"\[\d+\]", "", field_path).split(".") if part)
 
 
 @functools.cache
-def documented() -> frozenset[Path_]:
+def documented() -> frozenset[FieldPath]:
     """Every path the register reference has an entry for, as docgen last wrote them."""
     return frozenset(tuple(path) for path in json.loads(FIELDS.read_text(encoding="utf-8")))
 
 
-def fields_text(paths: frozenset[Path_]) -> str:
+def fields_text(paths: frozenset[FieldPath]) -> str:
     """data/reference-fields.json's text for these paths: one path a line, sorted, so a diff shows
     which field came or went."""
     return "[\n" + ",\n".join(json.dumps(list(path)) for path in sorted(paths)) + "\n]\n"
 
 
-def reference_url(field_path: str, base: str = "", known: frozenset[Path_] | None = None) -> str | None:
+def reference_url(field_path: str, base: str = "", known: frozenset[FieldPath] | None = None) -> str | None:
     """The address of the entry that explains a field (`processing[0].legal_basis`), or of its
     nearest documented parent (a misspelt key under `retention` leads to `retention`); None for a
     field the reference does not cover (`site_url`, a MkDocs option). `base` is the documentation

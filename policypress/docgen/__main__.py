@@ -25,24 +25,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pages = generated()
     # The fields the reference documents, as data for the links of check's messages (core.reference).
-    fields = reference.fields_text(documented())
-    fields_stale = not reference.FIELDS.is_file() or reference.FIELDS.read_text(encoding="utf-8") != fields
+    data = reference.FIELDS.parent
+    fields = {reference.FIELDS.name: reference.fields_text(documented())}
+    stale_fields = differing(data, fields)
     if args.check:
-        stale = [args.folder / name for name in differing(args.folder, pages)] + [reference.FIELDS] * fields_stale
+        stale = [args.folder / name for name in differing(args.folder, pages)] + [data / name for name in stale_fields]
         for path in stale:
             print(f"{path}: out of date; run `python -m policypress.docgen` and commit it", file=sys.stderr)
         return 1 if stale else 0
     try:
-        written = write(args.folder, pages)
+        written = [args.folder / name for name in write(args.folder, pages)]
     except ForeignFile as error:
         print(f"{error}: not written by python -m policypress.docgen; nothing was written (move it away first)",
               file=sys.stderr)
         return 2
-    if fields_stale:
-        reference.FIELDS.write_text(fields, encoding="utf-8")
-        written.append(str(reference.FIELDS))
-    for name in written:
-        print(f"wrote {args.folder / name}")
+    for name in stale_fields:
+        (data / name).write_text(fields[name], encoding="utf-8")
+        written.append(data / name)
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 
