@@ -540,8 +540,16 @@ def first_party(domain: str, origins: tuple[str, ...]) -> bool:
 # --- the browser -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Chromium:
+    """The audit's one Chromium and its rule on requests (`gate`), which every profile shares."""
+
+    browser: Browser
+    gate: Gate
+
+
 @asynccontextmanager
-async def chromium(playwright: Playwright, plan: Plan) -> AsyncIterator[Browser]:
+async def chromium(playwright: Playwright, plan: Plan) -> AsyncIterator[Chromium]:
     """The audit's one Chromium. Its profile folder keeps third-party cookies, and the contexts
     made in it inherit that (those of a Chromium Playwright launches without one block them);
     each context is a profile of its own, started in a fraction of the time a Chromium takes."""
@@ -560,25 +568,25 @@ async def chromium(playwright: Playwright, plan: Plan) -> AsyncIterator[Browser]
                              f"{MISSING_PLAYWRIGHT}") from None
         try:
             assert context.browser is not None  # a persistent context's Chromium is Playwright's to drive
-            yield context.browser
+            yield Chromium(context.browser, await Gate.open(context.browser))
         finally:
             await context.close()
 
 
 @asynccontextmanager
-async def new_profile(browser: Browser, plan: Plan, state: parallel.StorageState | None = None,
+async def new_profile(browser: Chromium, plan: Plan, state: parallel.StorageState | None = None,
                       ) -> AsyncIterator[Visitor]:
     """A new context in the audit's Chromium, empty or with `state`'s cookies and local storage,
     and its one tab."""
     from playwright.async_api import Error
 
     try:
-        context = await browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block",
+        context = await browser.browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block",
                                             accept_downloads=False, storage_state=state)  # type: ignore[arg-type]
     except Error as error:
         raise AuditError(f"Chromium could not open a new profile ({str(error).splitlines()[0]})") from None
     try:
-        gate = await Gate.of(browser)
+        gate = browser.gate
         visitor = Visitor(context, await context.new_page(), plan, gate=gate)
         try:
             await visitor.start()
@@ -602,7 +610,7 @@ class Profiles:
     After a choice they start as the choosing one stood (`seed`): its cookies and local storage,
     and what it already knew."""
 
-    browser: Browser
+    browser: Chromium
     plan: Plan
     stack: AsyncExitStack
     every: list[Visitor] = field(default_factory=list)
@@ -611,7 +619,7 @@ class Profiles:
     seed: tuple[parallel.StorageState, dict[CookieKey, Fingerprint], dict[StorageKey, int]] | None = None
 
     @classmethod
-    async def after(cls, chooser: Visitor, browser: Browser, plan: Plan, stack: AsyncExitStack) -> Profiles:
+    async def after(cls, chooser: Visitor, browser: Chromium, plan: Plan, stack: AsyncExitStack) -> Profiles:
         """Profiles that start where the choosing one stands now."""
         profiles = cls(browser, plan, stack, [chooser], [chooser])
         if plan.jobs > 1:
@@ -804,7 +812,7 @@ async def look(profiles: Profiles, visitor: Visitor, url: str, first: bool, tall
         profiles.give_back(visitor)
 
 
-async def chosen(browser: Browser, plan: Plan, pages: list[str], state: State, tally: Tally,
+async def chosen(browser: Chromium, plan: Plan, pages: list[str], state: State, tally: Tally,
                  ) -> tuple[StateRecord, StateRecord | None, list[PageProblem], ConsentManager]:
     """State *reject* or *accept* in a fresh profile: the choice on the first page, then every
     page; after *accept*, the withdrawal. With no banner on the first page, no choice can be made:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -42,10 +41,6 @@ class Tab(Protocol):
     def stopped_window(self, url: str, navigation: bool) -> None: ...
 
 
-# The gate of each of the audit's Chromiums.
-GATES: weakref.WeakKeyDictionary[Browser, Gate] = weakref.WeakKeyDictionary()
-
-
 @dataclass
 class Gate:
     session: CDPSession
@@ -55,13 +50,13 @@ class Gate:
     pending: set[asyncio.Future[None]] = field(default_factory=set)  # requests being decided
 
     @classmethod
-    async def of(cls, browser: Browser) -> Gate:
-        if browser not in GATES:
-            session = await browser.new_browser_cdp_session()
-            gate = GATES[browser] = cls(session)
-            session.on("Fetch.requestPaused", gate.on_paused)
-            await session.send("Fetch.enable", {"patterns": DOCUMENTS})
-        return GATES[browser]
+    async def open(cls, browser: Browser) -> Gate:
+        """The rule of a Chromium just started: one per Chromium, made with it (crawl.chromium)."""
+        session = await browser.new_browser_cdp_session()
+        gate = cls(session)
+        session.on("Fetch.requestPaused", gate.on_paused)
+        await session.send("Fetch.enable", {"patterns": DOCUMENTS})
+        return gate
 
     def register(self, tab: Tab, previous: str = "") -> None:
         self.tabs.pop(previous, None)
