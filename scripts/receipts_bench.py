@@ -180,17 +180,17 @@ def service(database: str, bodies: list[bytes], clients: int) -> tuple[float, fl
         # are written and read with plain sockets: http.client parses every answer's headers
         # with the email package, which on two shared cores took more CPU than the service, so
         # the figure was the client's. The bare loop's client is libpq, in C, likewise lean.
-        clients_ = [KeptAlive("127.0.0.1", port) for _ in range(clients)]
+        posters = [KeptAlive("127.0.0.1", port) for _ in range(clients)]
 
         def work(client: int, i: int) -> None:
-            status = clients_[client].post("/receipts", bodies[i], ORIGIN)
+            status = posters[client].post("/receipts", bodies[i], ORIGIN)
             if status != 201:
                 raise RuntimeError(f"receipt {i}: {status}")
 
         try:
             return measure(work, len(bodies), clients)
         finally:
-            for one in clients_:
+            for one in posters:
                 one.close()
     finally:
         server.terminate()
